@@ -1,0 +1,13 @@
+export type { Contact, LookupQuery } from "./contact.js";
+export { CRM_ERROR_KINDS, CrmError, type CrmErrorKind, isCrmError } from "./errors.js";
+export { DEFAULT_REGION, type Phone, parsePhone, phoneShapes, phonesIn } from "./phone.js";
+export {
+  type Capabilities,
+  type CrmAdapter,
+  definePlugin,
+  type Logger,
+  type LookupContext,
+  type Plugin,
+  type PluginContext,
+  SDK_CONTRACT_VERSION,
+} from "./plugin.js";

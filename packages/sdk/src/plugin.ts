@@ -1,0 +1,64 @@
+import type { z } from "zod";
+import type { Contact, LookupQuery } from "./contact.js";
+
+/** The version of this contract; core refuses a plugin built against another major. */
+export const SDK_CONTRACT_VERSION = 1;
+
+/** The subset of pino's logger a plugin may use. Never log a number or a name in plain text. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface LookupContext {
+  /** Aborted when the hub gives up on the lookup: stop the HTTP or SQL work. */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/** What a plugin builds per tenant. Only `lookup` is required. */
+export interface CrmAdapter {
+  /**
+   * Every record that matched, best first, at most `limit` (default 10). `[]` means "not found";
+   * throw a `CrmError` when the CRM could not tell.
+   */
+  lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]>;
+  /** Credentials and reachability, for `santral-hub check`. Throws a `CrmError` on trouble. */
+  check?(ctx: LookupContext): Promise<void>;
+  /** Release connections, timers and watchers. */
+  close?(): Promise<void>;
+}
+
+export interface PluginContext {
+  /** The tenant this adapter serves. */
+  tenant: string;
+  /** Directory of the tenant's config file: relative paths in plugin config resolve against it. */
+  configDir: string;
+  log: Logger;
+}
+
+/** What a plugin cannot do; the conformance kit skips the matching tests with this reason. */
+export interface Capabilities {
+  customerNumber?: boolean;
+}
+
+export interface Plugin<S extends z.ZodType = z.ZodType> {
+  name: string;
+  contract: number;
+  configSchema: S;
+  capabilities: Capabilities;
+  /** Build the adapter. Throw a `CrmError("bad_config", ...)` for config the schema cannot catch, before any I/O. */
+  create(config: z.output<S>, ctx: PluginContext): CrmAdapter | Promise<CrmAdapter>;
+}
+
+/** Declares a plugin; the config type of `create` is inferred from the zod schema. */
+export function definePlugin<S extends z.ZodType>(plugin: {
+  name: string;
+  configSchema: S;
+  capabilities?: Capabilities;
+  create(config: z.output<S>, ctx: PluginContext): CrmAdapter | Promise<CrmAdapter>;
+}): Plugin<S> {
+  return { capabilities: {}, ...plugin, contract: SDK_CONTRACT_VERSION };
+}
