@@ -10,5 +10,7 @@ export default defineConfig({
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // CI counts passed/failed/skipped from this report (.ci/run prints the summary line).
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".ci/report.json" }]] : ["default"],
   },
 });

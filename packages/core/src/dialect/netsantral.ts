@@ -1,0 +1,41 @@
+import { parsePhone } from "@santral-hub/sdk";
+import type { CallEvent, Decision, InboundFormat } from "../call.js";
+import type { Fields } from "../inbound/fields.js";
+
+/** The fields Netsantral sends for every call; everything else is a static variable of the panel. */
+const KNOWN = new Set(["arayan_no", "aranan_no", "santral_no", "arama_id", "tus_bilgisi"]);
+
+/** Stage 3: a Netsantral request's fields as a `CallEvent`. */
+export function parseCall(fields: Fields, format: InboundFormat, region: string): CallEvent {
+  const vars: Record<string, string> = {};
+  for (const name in fields) if (!KNOWN.has(name)) vars[name] = fields[name] as string;
+  const callerRaw = fields.arayan_no ?? "";
+  const keys = (fields.tus_bilgisi ?? "").trim();
+  const call: CallEvent = {
+    callId: fields.arama_id ?? "",
+    caller: parsePhone(callerRaw, region),
+    callerRaw,
+    called: fields.aranan_no ?? "",
+    pbx: fields.santral_no ?? "",
+    vars,
+    format,
+  };
+  if (keys !== "" && keys !== "-1") call.keys = keys;
+  return call;
+}
+
+/** The JSON the PBX reads back, every value a string; `data` only when there is something to say. */
+export interface NetsantralReply {
+  status: "success" | "error";
+  result?: string;
+  redirect?: string;
+  data?: string;
+}
+
+/** Stage 7: a decision as Netsantral's reply. */
+export function writeReply(decision: Decision): NetsantralReply {
+  const reply: NetsantralReply = { status: decision.status, result: decision.result };
+  if (decision.redirect) reply.redirect = decision.redirect;
+  if (decision.say) reply.data = decision.say;
+  return reply;
+}

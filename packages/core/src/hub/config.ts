@@ -1,0 +1,51 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const hubSchema = z
+  .object({
+    listen: z
+      .object({
+        host: z.string().default("0.0.0.0").describe("address to listen on"),
+        port: z.number().int().min(0).max(65535).default(3000).describe("port; the PORT variable overrides it"),
+      })
+      .strict()
+      .default({ host: "0.0.0.0", port: 3000 }),
+    tenants: z.string().default("tenants").describe("directory of tenant files, relative to this file"),
+    limits: z
+      .object({ body: z.number().int().min(1024).max(1048576).default(65536).describe("max request body, bytes") })
+      .strict()
+      .default({ body: 65536 }),
+    log: z
+      .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
+      .strict()
+      .default({ level: "info" }),
+  })
+  .strict();
+
+export type HubConfig = z.output<typeof hubSchema> & { dir: string; tenantsDir: string };
+
+/** Reads `hub.yaml` from the config directory; a missing file means every default. */
+export async function loadHubConfig(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<HubConfig> {
+  const file = path.join(dir, "hub.yaml");
+  let raw: unknown = {};
+  try {
+    raw = parseYaml(await readFile(file, "utf8")) ?? {};
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  const parsed = hubSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ");
+    throw new Error(`${file}: ${issues}`);
+  }
+  const config = parsed.data;
+  if (env.PORT) {
+    const port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT="${env.PORT}" is not a port number`);
+    config.listen.port = port;
+  }
+  if (env.LOG_LEVEL) config.log.level = env.LOG_LEVEL as HubConfig["log"]["level"];
+  return { ...config, dir, tenantsDir: path.resolve(dir, config.tenants) };
+}

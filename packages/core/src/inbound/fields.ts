@@ -1,0 +1,30 @@
+import { RequestError } from "./errors.js";
+
+/** A request's fields, every value a string. */
+export type Fields = Record<string, string>;
+
+/**
+ * Merges the query string and the body, the body winning (the panel's static variables and the URL's own
+ * query may both carry a value). Numbers and booleans in a JSON body become strings; a repeated field keeps
+ * its last value; a nested object or array of objects is refused, since no Netsantral field is one.
+ */
+export function mergeFields(query: Record<string, unknown>, body: Record<string, unknown>): Fields {
+  const fields: Fields = Object.create(null);
+  for (const source of [query, body]) {
+    for (const [name, value] of Object.entries(source)) {
+      const text = toText(Array.isArray(value) ? value[value.length - 1] : value);
+      if (text === undefined) {
+        throw new RequestError(400, "bad_field", `field "${name}" must be text, not an object; send flat fields`);
+      }
+      fields[name] = text;
+    }
+  }
+  return fields;
+}
+
+function toText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return undefined;
+}

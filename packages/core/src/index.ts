@@ -1,0 +1,8 @@
+export type { CallEvent, Decision, InboundFormat } from "./call.js";
+export { ROUTING_TARGETS } from "./call.js";
+export { handleCall } from "./handle-call.js";
+export { type HubConfig, loadHubConfig } from "./hub/config.js";
+export { Hub, type HubOptions } from "./hub/hub.js";
+export type { LiveTenant } from "./hub/live-tenant.js";
+export { createLogger, maskNumber } from "./log.js";
+export { createApp } from "./server.js";

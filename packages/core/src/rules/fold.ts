@@ -1,0 +1,8 @@
+/**
+ * Folds text for case-insensitive comparison the Turkish way: `İSTANBUL`, `istanbul` and `Istanbul` are
+ * equal. Dotted and dotless i fold together too, because CRMs often upper-case with non-Turkish rules
+ * (`"istanbul".toUpperCase()` is `ISTANBUL`, which Turkish rules lower-case to `ıstanbul`).
+ */
+export function foldTr(text: string): string {
+  return text.normalize("NFC").trim().toLocaleLowerCase("tr").replace(/ı/g, "i");
+}

@@ -1,0 +1,54 @@
+import type { Contact } from "@santral-hub/sdk";
+import type { CallEvent, Decision } from "../call.js";
+import type { ReplyConfig } from "../tenants/types.js";
+import { speak } from "./speak.js";
+import { compileTemplate, type Template, type TemplateScope } from "./template.js";
+
+export interface CompiledReply {
+  result: string;
+  redirect?: Template;
+  say?: Template;
+}
+
+/** Compiles a reply's templates; a syntax error names the path inside the tenant file. */
+export function compileReply(reply: ReplyConfig, path: string): CompiledReply {
+  const compiled: CompiledReply = { result: reply.result };
+  for (const key of ["redirect", "say"] as const) {
+    const source = reply[key];
+    if (source === undefined) continue;
+    try {
+      compiled[key] = compileTemplate(source);
+    } catch (error) {
+      throw new Error(`${path}.${key}: the template does not parse: ${(error as Error).message}`);
+    }
+  }
+  return compiled;
+}
+
+/** What templates see of a contact: its data, with `name` filled from its parts when the CRM has none. */
+export function templateScope(contact: Contact | null, call: CallEvent, tokenField: string): TemplateScope {
+  const name =
+    contact && (contact.name ?? ([contact.firstName, contact.lastName].filter(Boolean).join(" ") || undefined));
+  return {
+    contact: contact ? { ...contact, name } : null,
+    call: {
+      id: call.callId,
+      caller: !call.caller ? "" : call.caller.country === "TR" ? `0${call.caller.national}` : call.caller.e164,
+      called: call.called,
+      pbx: call.pbx,
+      keys: call.keys ?? "",
+      // the token is a secret: a template must not be able to read it back to the caller
+      vars: Object.fromEntries(Object.entries(call.vars).filter(([k]) => k !== tokenField)),
+    },
+  };
+}
+
+/** Stage 6: the decision, with its redirect rendered and its speech made safe for the PBX's TTS. */
+export function render(reply: CompiledReply, scope: TemplateScope, maxLength: number): Decision {
+  const decision: Decision = { status: "success", result: reply.result };
+  const redirect = reply.redirect?.(scope).trim();
+  if (redirect) decision.redirect = redirect;
+  const say = reply.say ? speak(reply.say(scope), maxLength) : "";
+  if (say) decision.say = say;
+  return decision;
+}

@@ -1,0 +1,143 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseDocument, type ScalarTag } from "yaml";
+import { type Env, interpolateEnv, MissingEnvError } from "./env.js";
+import { ConfigError, type ConfigIssue } from "./errors.js";
+import { parseTenant } from "./schema.js";
+import type { TenantConfig } from "./types.js";
+
+// `redirect: 05441000000` and `dids: [+908503030303]` keep their leading 0 or +: YAML would read them as numbers.
+const digitsWithPrefix: ScalarTag = {
+  tag: "tag:santral-hub:digits",
+  default: true,
+  identify: () => false,
+  test: /^(?:0|\+)[0-9]+$/,
+  resolve: (source) => source,
+};
+
+function syntaxError(
+  file: string,
+  error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
+) {
+  const position = error.linePos?.[0];
+  const what = error.message.split(" at line ")[0] ?? error.message;
+  const issue: ConfigIssue = position
+    ? {
+        path: "",
+        message: `YAML syntax error at line ${position.line}, column ${position.col}: ${what}`,
+        line: position.line,
+        column: position.col,
+      }
+    : { path: "", message: `YAML syntax error: ${what}` };
+  return new ConfigError(file, [issue], { cause: error });
+}
+
+/** Parses the text of a tenant file: YAML, `${env:…}`, schema and cross-checks, every problem at once. */
+export function parseTenantSource(source: string, file: string, env: Env = process.env): TenantConfig {
+  const doc = parseDocument(source, { customTags: (tags) => [digitsWithPrefix, ...tags] });
+  const [syntax] = doc.errors;
+  if (syntax) throw syntaxError(file, syntax);
+  let data: unknown = doc.toJS();
+  if (data === null || data === undefined) {
+    throw new ConfigError(file, [{ path: "", message: "the file is empty; a tenant needs id, token, crm and steps" }]);
+  }
+  const issues: ConfigIssue[] = [];
+  try {
+    data = interpolateEnv(data, env);
+  } catch (error) {
+    if (!(error instanceof MissingEnvError)) throw error;
+    issues.push(...error.issues);
+    data = error.partial;
+  }
+  const expected = path.basename(file).replace(/\.ya?ml$/i, "");
+  const id = (data as { id?: unknown }).id;
+  if (typeof id === "string" && id !== expected) {
+    issues.push({
+      path: "id",
+      message: `"${id}" does not match the file name; set id: ${expected} or rename the file to ${id}.yaml`,
+    });
+  }
+  try {
+    const tenant = parseTenant(data, file);
+    if (issues.length === 0) return tenant;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
+  }
+  throw new ConfigError(file, issues);
+}
+
+/** Reads and checks one tenant file; throws a ConfigError naming the file and every bad path. */
+export async function loadTenantFile(file: string, env: Env = process.env): Promise<TenantConfig> {
+  let source: string;
+  try {
+    source = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(file, [{ path: "", message: `cannot read the file: ${(error as Error).message}` }], {
+      cause: error,
+    });
+  }
+  return parseTenantSource(source, file, env);
+}
+
+type Loaded = { file: string; tenant: TenantConfig } | { file: string; error: ConfigError };
+
+async function tryLoad(file: string, env: Env): Promise<Loaded> {
+  try {
+    return { file, tenant: await loadTenantFile(file, env) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { file, error };
+    return { file, error: new ConfigError(file, [{ path: "", message: String(error) }], { cause: error }) };
+  }
+}
+
+/**
+ * Loads every `*.yaml`/`*.yml` in `dir`, in name order. A broken file is reported and skipped without
+ * stopping the others. Of two files claiming one id or one DID, the first keeps it and the second is
+ * reported (naming both files) and skipped: a number must reach exactly one tenant.
+ */
+export async function loadTenantDir(
+  dir: string,
+  env: Env = process.env,
+): Promise<{ tenants: TenantConfig[]; errors: ConfigError[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => /\.ya?ml$/i.test(name) && !name.startsWith(".")).sort();
+  } catch (error) {
+    const message = `cannot read the tenants directory: ${(error as Error).message}`;
+    return { tenants: [], errors: [new ConfigError(dir, [{ path: "", message }], { cause: error })] };
+  }
+  const loaded = await Promise.all(names.map((name) => tryLoad(path.join(dir, name), env)));
+  const tenants: TenantConfig[] = [];
+  const errors: ConfigError[] = [];
+  const ids = new Map<string, TenantConfig>();
+  const dids = new Map<string, TenantConfig>();
+  for (const entry of loaded) {
+    if ("error" in entry) {
+      errors.push(entry.error);
+      continue;
+    }
+    const { tenant } = entry;
+    const issues: ConfigIssue[] = [];
+    const twin = ids.get(tenant.id);
+    if (twin)
+      issues.push({ path: "id", message: `"${tenant.id}" is also the id of ${twin.file}; keep one of the two files` });
+    tenant.dids.forEach((did, i) => {
+      const owner = dids.get(did);
+      if (owner) {
+        issues.push({
+          path: `dids[${i}]`,
+          message: `${did} is already a DID of tenant "${owner.id}" (${owner.file}); a number can reach one tenant only`,
+        });
+      }
+    });
+    if (issues.length > 0) {
+      errors.push(new ConfigError(tenant.file, issues));
+      continue;
+    }
+    ids.set(tenant.id, tenant);
+    for (const did of tenant.dids) dids.set(did, tenant);
+    tenants.push(tenant);
+  }
+  return { tenants, errors };
+}
