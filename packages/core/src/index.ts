@@ -4,5 +4,6 @@ export { handleCall } from "./handle-call.js";
 export { type HubConfig, loadHubConfig } from "./hub/config.js";
 export { Hub, type HubOptions } from "./hub/hub.js";
 export type { LiveTenant } from "./hub/live-tenant.js";
+export { REQUEST_ERRORS, RequestError, type RequestErrorCode } from "./inbound/errors.js";
 export { createLogger, maskNumber } from "./log.js";
 export { createApp } from "./server.js";

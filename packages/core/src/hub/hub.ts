@@ -65,11 +65,11 @@ export class Hub {
     const tenant = id === undefined ? this.byDid.get(normaliseDid(fields.aranan_no ?? "") ?? "") : this.byId.get(id);
     if (!tenant) {
       throw id === undefined
-        ? new RequestError(404, "unknown_did", "no tenant has this called number (aranan_no) among its dids")
-        : new RequestError(404, "unknown_tenant", `no tenant "${id}" on this hub; check the URL in the panel`);
+        ? new RequestError("unknown_did", "no tenant has this called number (aranan_no) among its dids")
+        : new RequestError("unknown_tenant", `no tenant "${id}" on this hub; check the URL in the panel`);
     }
     if (!tokenMatches(tenant.config.token, fields[tenant.config.tokenField])) {
-      throw new RequestError(401, "bad_token", `wrong or missing static variable "${tenant.config.tokenField}"`);
+      throw new RequestError("bad_token", `wrong or missing static variable "${tenant.config.tokenField}"`);
     }
     return tenant;
   }
@@ -79,7 +79,7 @@ export class Hub {
     const step = tenant.config.steps.get(name);
     if (!step) {
       const known = [...tenant.config.steps.keys()].join(", ");
-      throw new RequestError(404, "unknown_step", `tenant has no step "${name}"; its steps are: ${known}`);
+      throw new RequestError("unknown_step", `tenant has no step "${name}"; its steps are: ${known}`);
     }
     return step;
   }

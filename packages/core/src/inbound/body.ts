@@ -35,7 +35,6 @@ export function inboundBody(limit: number) {
   return async (ctx: Context, next: Next) => {
     if (hasBody(ctx) && !ctx.is("json", "urlencoded", ...XML_TYPES)) {
       throw new RequestError(
-        415,
         "unsupported_type",
         `Content-Type "${ctx.get("Content-Type") || "(none)"}" is not supported; send a GET query, application/x-www-form-urlencoded, application/json or text/xml`,
       );
@@ -50,7 +49,7 @@ export function readInbound(ctx: Context): Inbound {
   if (ctx.method !== "GET" && hasBody(ctx)) {
     if (ctx.is(...XML_TYPES)) return { fields: mergeFields(ctx.query, parseXmlFields(String(body))), format: "xml" };
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      throw new RequestError(400, "bad_json", "the JSON body must be an object of fields");
+      throw new RequestError("bad_json", "the JSON body must be an object of fields");
     }
     const format = ctx.is("json") ? "json" : "form";
     return { fields: mergeFields(ctx.query, body as Record<string, unknown>), format };
@@ -65,9 +64,8 @@ function hasBody(ctx: Context): boolean {
 function bodyError(error: unknown): RequestError {
   const status = (error as { status?: number }).status ?? 400;
   if (status === 413)
-    return new RequestError(413, "too_large", "the body is over the size limit; send only the call's fields");
-  if (status === 415)
-    return new RequestError(415, "unsupported_charset", "the body's charset is not supported; send utf-8");
+    return new RequestError("too_large", "the body is over the size limit; send only the call's fields");
+  if (status === 415) return new RequestError("unsupported_charset", "the body's charset is not supported; send utf-8");
   const reason = error instanceof Error ? error.message : "unreadable body";
-  return new RequestError(400, "bad_body", `the body does not parse: ${reason}`);
+  return new RequestError("bad_body", `the body does not parse: ${reason}`);
 }

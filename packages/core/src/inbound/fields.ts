@@ -14,7 +14,7 @@ export function mergeFields(query: Record<string, unknown>, body: Record<string,
     for (const [name, value] of Object.entries(source)) {
       const text = toText(Array.isArray(value) ? value[value.length - 1] : value);
       if (text === undefined) {
-        throw new RequestError(400, "bad_field", `field "${name}" must be text, not an object; send flat fields`);
+        throw new RequestError("bad_field", `field "${name}" must be text, not an object; send flat fields`);
       }
       fields[name] = text;
     }

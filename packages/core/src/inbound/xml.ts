@@ -26,18 +26,18 @@ function decodeEntities(text: string): string {
 /** An XML POST: one root element whose children are the fields, `<call><arayan_no>…</arayan_no>…</call>`. */
 export function parseXmlFields(xml: string): Record<string, unknown> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-    throw new RequestError(400, "xml_doctype", "XML with a DOCTYPE or ENTITY declaration is refused; send plain XML");
+    throw new RequestError("xml_doctype", "XML with a DOCTYPE or ENTITY declaration is refused; send plain XML");
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
-    throw new RequestError(400, "bad_xml", `the XML body is malformed at line ${line}, column ${col}: ${msg}`);
+    throw new RequestError("bad_xml", `the XML body is malformed at line ${line}, column ${col}: ${msg}`);
   }
   const doc: unknown = parser.parse(xml);
   const roots = doc && typeof doc === "object" ? Object.values(doc) : [];
   const root = roots[0];
   if (roots.length !== 1 || root === null || typeof root !== "object" || Array.isArray(root)) {
-    throw new RequestError(400, "bad_xml", "the XML body must be one root element whose child elements are the fields");
+    throw new RequestError("bad_xml", "the XML body must be one root element whose child elements are the fields");
   }
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(root)) {

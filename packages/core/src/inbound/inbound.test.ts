@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { parseCall } from "../dialect/netsantral.js";
+import { RequestError } from "./errors.js";
+import { mergeFields } from "./fields.js";
+import { parseXmlFields } from "./xml.js";
+
+describe("mergeFields", () => {
+  it("merges the query and the body, the body winning", () => {
+    expect(mergeFields({ token: "q", a: "1" }, { token: "b" })).toEqual({ token: "b", a: "1" });
+  });
+  it("keeps every value a string", () => {
+    expect(mergeFields({}, { n: 5441000000, t: true, z: null })).toEqual({ n: "5441000000", t: "true", z: "" });
+  });
+  it("keeps the last of a repeated field", () => {
+    expect(mergeFields({ k: ["1", "2"] }, {})).toEqual({ k: "2" });
+  });
+  it("refuses a nested object, naming the field", () => {
+    expect(() => mergeFields({}, { arayan_no: { a: 1 } })).toThrow(/field "arayan_no" must be text/);
+  });
+  it("gives a plain record, immune to __proto__ keys", () => {
+    const fields = mergeFields({}, JSON.parse('{"__proto__": "x", "a": "1"}'));
+    expect(Object.getPrototypeOf(fields)).toBe(null);
+    expect(fields.a).toBe("1");
+  });
+});
+
+describe("parseXmlFields", () => {
+  it("reads the root element's children as fields", () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<call>\n  <arayan_no>05441000000</arayan_no>\n  <tus_bilgisi>-1</tus_bilgisi>\n  <bos/>\n</call>';
+    expect(parseXmlFields(xml)).toEqual({ arayan_no: "05441000000", tus_bilgisi: "-1", bos: "" });
+  });
+  it("decodes the five predefined entities and character references once", () => {
+    expect(parseXmlFields("<c><a>&lt;&gt;&amp;&quot;&apos;</a><b>&#304;&#x15F;</b><d>&amp;#38;</d></c>")).toEqual({
+      a: `<>&"'`,
+      b: "İş",
+      d: "&#38;",
+    });
+  });
+  it("refuses a DOCTYPE before parsing anything", () => {
+    const error = catchError(() =>
+      parseXmlFields('<!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]><c><a>&x;</a></c>'),
+    );
+    expect(error).toMatchObject({ status: 400, code: "xml_doctype" });
+  });
+  it("says where malformed XML breaks", () => {
+    expect(catchError(() => parseXmlFields("<c>\n<a>1</b></c>")).message).toMatch(/line 2, column \d+/);
+  });
+  it("refuses a body that is not one element of fields", () => {
+    expect(catchError(() => parseXmlFields("<c>text</c>")).code).toBe("bad_xml");
+  });
+});
+
+describe("parseCall (Netsantral's fields as a CallEvent)", () => {
+  const fields = {
+    arayan_no: "05101234567",
+    aranan_no: "8503030303",
+    santral_no: "8503030303",
+    arama_id: "1234567.213",
+    tus_bilgisi: "1",
+    test: "1234",
+    token: "t",
+  };
+  it("maps the documented fields and keeps the rest as static variables", () => {
+    const call = parseCall(fields, "json", "TR");
+    expect(call).toMatchObject({
+      callId: "1234567.213",
+      callerRaw: "05101234567",
+      called: "8503030303",
+      pbx: "8503030303",
+      keys: "1",
+      vars: { test: "1234", token: "t" },
+      format: "json",
+    });
+    expect(call.caller?.e164).toBe("+905101234567");
+  });
+  it("treats -1 and an empty tus_bilgisi as no key pressed", () => {
+    expect(parseCall({ ...fields, tus_bilgisi: "-1" }, "get", "TR").keys).toBeUndefined();
+    expect(parseCall({ ...fields, tus_bilgisi: "" }, "get", "TR").keys).toBeUndefined();
+  });
+  it("gives a null caller for an empty or withheld number", () => {
+    for (const arayan_no of ["", "anonymous", "Gizli", "  "]) {
+      expect(parseCall({ ...fields, arayan_no }, "form", "TR").caller).toBeNull();
+    }
+  });
+});
+
+function catchError(fn: () => unknown): RequestError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof RequestError) return error;
+    throw error;
+  }
+  throw new Error("expected a RequestError");
+}

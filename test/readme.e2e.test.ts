@@ -1,0 +1,56 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { REQUEST_ERRORS } from "@santral-hub/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CRM_ERROR_KINDS } from "../packages/sdk/src/errors.js";
+import { REPO, type RunningHub, startHub } from "./helpers/hub.js";
+
+const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+const run = promisify(execFile);
+
+/** Each curl example in the README with the first reply shown under it. */
+function curlExamples(): { command: string; reply: string }[] {
+  const examples: { command: string; reply: string }[] = [];
+  for (const [, block] of readme.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    const lines = (block ?? "").split("\n");
+    const start = lines.findIndex((l) => l.startsWith("curl "));
+    const replyAt = lines.findIndex((l) => l.startsWith("{"));
+    if (start === -1 || replyAt === -1) continue;
+    const command = lines.slice(start, replyAt).join("\n").replace(/\\\n/g, " ");
+    examples.push({ command, reply: lines[replyAt]?.replace(/\s+\(.*\)$/, "") ?? "" });
+  }
+  return examples;
+}
+
+let hub: RunningHub;
+beforeAll(async () => {
+  hub = await startHub({ now: () => new Date("2026-11-25T08:00:00Z") }); // office hours in Istanbul
+});
+afterAll(() => hub.close());
+
+describe("the README", () => {
+  const examples = curlExamples();
+  it("has a curl example for each of the four formats", () => {
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    const all = examples.map((e) => e.command).join("\n");
+    expect(all).toMatch(/curl -s '[^']*\?arayan_no=/); // GET
+    expect(all).toMatch(/-d arayan_no=/); // form
+    expect(all).toContain("application/json");
+    expect(all).toContain("text/xml");
+  });
+
+  for (const { command, reply } of examples) {
+    it(`gives the reply it shows: ${command.slice(0, 90)}…`, async () => {
+      const { stdout } = await run("bash", ["-c", command.replaceAll("http://localhost:3000", hub.url)]);
+      expect(JSON.parse(stdout)).toEqual(JSON.parse(reply));
+    });
+  }
+
+  it("documents every CrmError kind and every request error code", () => {
+    for (const kind of Object.keys(CRM_ERROR_KINDS)) expect(readme).toContain(`| \`${kind}\` |`);
+    for (const [code, status] of Object.entries(REQUEST_ERRORS))
+      expect(readme).toContain(`| ${status} | \`${code}\` |`);
+  });
+});
