@@ -13,10 +13,11 @@ export interface RunningHub {
 
 /** The real hub, on a free loopback port, with the given config directory (default: the repo's own). */
 export async function startHub(
-  opts: { configDir?: string; now?: () => Date; env?: NodeJS.ProcessEnv } = {},
+  opts: { configDir?: string; now?: () => Date; env?: NodeJS.ProcessEnv; resolveFrom?: string[] } = {},
 ): Promise<RunningHub> {
   const config = await loadHubConfig(opts.configDir ?? path.join(REPO, "config"), {});
-  const hubOptions = { config, log: createLogger("silent"), resolveFrom: [REPO], env: opts.env ?? {} };
+  const resolveFrom = [...(opts.resolveFrom ?? []), REPO];
+  const hubOptions = { config, log: createLogger("silent"), resolveFrom, env: opts.env ?? {} };
   const hub = await Hub.start(opts.now ? { ...hubOptions, now: opts.now } : hubOptions);
   const server = createApp(hub).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));

@@ -1,15 +1,11 @@
 import type { Context } from "koa";
-import { ROUTING_TARGETS } from "./call.js";
+import { answer } from "./answer.js";
+import { cacheKey } from "./cache/key.js";
 import { type NetsantralReply, parseCall, writeReply } from "./dialect/netsantral.js";
 import type { Hub } from "./hub/hub.js";
-import { compiled } from "./hub/live-tenant.js";
 import { readInbound } from "./inbound/body.js";
 import { maskNumber } from "./log.js";
 import { lookupCaller, queryFor } from "./lookup/lookup-caller.js";
-import { matchRule } from "./rules/decide.js";
-import { render, templateScope } from "./speech/render.js";
-
-const NEEDS_REDIRECT = new Set<string>(ROUTING_TARGETS.filter((t) => t !== "hangup"));
 
 /** One call, top to bottom: the seven stages of DESIGN.md. */
 export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralReply> {
@@ -19,24 +15,23 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralRepl
   const step = hub.step(tenant, ctx.params.step);
   const { config } = tenant;
   const call = parseCall(fields, format, config.region); // 3 call
-  const found = await lookupCaller(tenant.adapter, queryFor(step.lookup, call), {
+  const query = queryFor(step.lookup, call);
+  const found = await lookupCaller(tenant.adapter, query, {
     policy: tenant.policy,
     region: config.region,
     deadlineMs: step.deadlineMs,
+    limitMs: config.cache.lookupLimitMs,
+    cache: query
+      ? { lookup: hub.cache, key: cacheKey(config.id, tenant.cacheHash, query), ttls: config.cache }
+      : undefined,
     log: hub.log,
   }); // 4 lookup
-  const facts = { contact: found.contact, call, ambiguous: found.ambiguous, lookupFailed: found.failed };
-  let match = matchRule(step, { ...facts, now: hub.now(), timezone: config.timezone }); // 5 decide
-  const scope = templateScope(found.contact, call, config.tokenField);
-  let decision = render(compiled(tenant, match.reply), scope, config.speech.maxLength); // 6 speak
-  if (NEEDS_REDIRECT.has(decision.result) && !decision.redirect) {
-    // e.g. `redirect: "{{ contact.owner.extension }}"` for a contact without one: never route nowhere
+  const { match, decision, emptyRedirect } = answer(tenant, step, call, found, hub.now()); // 5 decide, 6 speak
+  if (emptyRedirect !== undefined) {
     hub.log.warn(
-      { tenant: config.id, step: step.name, rule: match.rule },
+      { tenant: config.id, step: step.name, rule: emptyRedirect },
       "redirect rendered empty; answering the fallback",
     );
-    match = { reply: step.fallback, rule: "fallback" };
-    decision = render(compiled(tenant, step.fallback), scope, config.speech.maxLength);
   }
   hub.log.info(
     {
@@ -45,10 +40,13 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralRepl
       step: step.name,
       format,
       caller: maskNumber(call.caller?.e164 ?? call.callerRaw),
+      cache: found.cache,
       candidates: found.candidates,
       dropped: found.dropped.length,
       resolver: found.resolver,
       ambiguous: found.ambiguous,
+      companyFallback: found.choice?.companyFallback || undefined,
+      nameWithheld: found.choice?.nameWithheld || undefined,
       crmError: found.error?.kind,
       rule: match.rule,
       result: decision.result,

@@ -42,6 +42,8 @@ export interface PluginContext {
 /** What a plugin cannot do; the conformance kit skips the matching tests with this reason. */
 export interface Capabilities {
   customerNumber?: boolean;
+  /** `false`: the CRM keeps no update or creation times, so the `updated` and `created` resolvers cannot decide. */
+  timestamps?: boolean;
 }
 
 export interface Plugin<S extends z.ZodType = z.ZodType> {

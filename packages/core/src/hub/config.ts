@@ -17,6 +17,40 @@ const hubSchema = z
       .object({ body: z.number().int().min(1024).max(1048576).default(65536).describe("max request body, bytes") })
       .strict()
       .default({ body: 65536 }),
+    cache: z
+      .object({
+        backend: z
+          .enum(["memory", "redis"])
+          .default("memory")
+          .describe("memory: this process; redis: shared by every node"),
+        maxEntries: z.number().int().min(100).default(100_000).describe("memory: the most entries kept (LRU)"),
+        url: z.string().optional().describe("redis: redis://host:port for a standalone server; REDIS_URL overrides it"),
+        sentinel: z
+          .object({ name: z.string(), nodes: z.array(z.string()).min(1), password: z.string().optional() })
+          .strict()
+          .optional()
+          .describe("redis: a Sentinel group: its master's name and the sentinels' host:port"),
+        cluster: z
+          .object({ nodes: z.array(z.string()).min(1) })
+          .strict()
+          .optional()
+          .describe("redis: a Redis Cluster's seed nodes, host:port"),
+        commandTimeout: z.number().int().min(5).max(5000).default(100).describe("redis: ms before a command gives up"),
+        lock: z
+          .number()
+          .int()
+          .min(100)
+          .default(3000)
+          .describe("ms one node may hold the lock on a key it is looking up"),
+        wait: z
+          .number()
+          .int()
+          .min(0)
+          .default(1000)
+          .describe("ms other nodes wait for that answer before asking the CRM"),
+      })
+      .strict()
+      .default({ backend: "memory", maxEntries: 100_000, commandTimeout: 100, lock: 3000, wait: 1000 }),
     log: z
       .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .strict()
@@ -46,6 +80,7 @@ export async function loadHubConfig(dir: string, env: NodeJS.ProcessEnv = proces
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT="${env.PORT}" is not a port number`);
     config.listen.port = port;
   }
+  if (env.REDIS_URL) Object.assign(config.cache, { backend: "redis", url: env.REDIS_URL });
   if (env.LOG_LEVEL) config.log.level = env.LOG_LEVEL as HubConfig["log"]["level"];
   return { ...config, dir, tenantsDir: path.resolve(dir, config.tenants) };
 }

@@ -1,4 +1,6 @@
 import type { Logger } from "@santral-hub/sdk";
+import { createCache } from "../cache/create.js";
+import type { LookupCache } from "../cache/lookup-cache.js";
 import { RequestError } from "../inbound/errors.js";
 import type { Fields } from "../inbound/fields.js";
 import { normaliseDid } from "../tenants/did.js";
@@ -27,13 +29,15 @@ export class Hub {
 
   private constructor(
     readonly config: HubConfig,
+    readonly cache: LookupCache,
     readonly log: Logger,
     readonly now: () => Date,
   ) {}
 
   /** Loads every tenant file; a broken one is reported and skipped, never stopping the others. */
   static async start(options: HubOptions): Promise<Hub> {
-    const hub = new Hub(options.config, options.log, options.now ?? (() => new Date()));
+    const cache = await createCache(options.config.cache, options.log);
+    const hub = new Hub(options.config, cache, options.log, options.now ?? (() => new Date()));
     const { tenants, errors } = await loadTenantDir(options.config.tenantsDir, options.env ?? process.env);
     hub.errors.push(...errors);
     const resolveFrom = options.resolveFrom ?? [process.cwd(), options.config.dir];
@@ -86,5 +90,6 @@ export class Hub {
 
   async close(): Promise<void> {
     await Promise.allSettled(this.tenants().map((t) => t.adapter.close?.()));
+    await this.cache.store.close();
   }
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { CrmAdapter, Logger, Plugin } from "@santral-hub/sdk";
-import { DEFAULT_POLICY, type MatchPolicy } from "../lookup/policy.js";
+import { configHash } from "../cache/key.js";
+import type { MatchPolicy } from "../lookup/policy.js";
 import { loadPlugin } from "../plugins/load-plugin.js";
 import { type CompiledReply, compileReply } from "../speech/render.js";
 import { ConfigError, fromZodError } from "../tenants/errors.js";
@@ -11,7 +12,10 @@ export interface LiveTenant {
   config: TenantConfig;
   plugin: Plugin;
   adapter: CrmAdapter;
+  /** The tenant's match policy (`config.match`), as every lookup uses it. */
   policy: MatchPolicy;
+  /** Part of every cache key: a change of CRM or of its config never serves the old one's answers. */
+  cacheHash: string;
   replies: Map<ReplyConfig, CompiledReply>;
 }
 
@@ -32,6 +36,23 @@ export async function startTenant(
   }
   const parsed = plugin.configSchema.safeParse(config.crm.config);
   if (!parsed.success) throw fromZodError(file, parsed.error, ["crm", "config"]);
+  const replies = compileReplies(config);
+  let adapter: CrmAdapter;
+  try {
+    adapter = await plugin.create(parsed.data, {
+      tenant: config.id,
+      configDir: path.dirname(file),
+      log: opts.log,
+    });
+  } catch (error) {
+    throw new ConfigError(file, [{ path: "crm.config", message: (error as Error).message }]);
+  }
+  const cacheHash = configHash(config.crm.adapter, config.crm.config);
+  return { config, plugin, adapter, policy: config.match, cacheHash, replies };
+}
+
+/** Every reply template of the tenant, compiled; a ConfigError names each one that does not parse. */
+export function compileReplies(config: TenantConfig): Map<ReplyConfig, CompiledReply> {
   const replies = new Map<ReplyConfig, CompiledReply>();
   const issues: { path: string; message: string }[] = [];
   for (const step of config.steps.values()) {
@@ -43,18 +64,8 @@ export async function startTenant(
       }
     }
   }
-  if (issues.length > 0) throw new ConfigError(file, issues);
-  let adapter: CrmAdapter;
-  try {
-    adapter = await plugin.create(parsed.data, {
-      tenant: config.id,
-      configDir: path.dirname(file),
-      log: opts.log,
-    });
-  } catch (error) {
-    throw new ConfigError(file, [{ path: "crm.config", message: (error as Error).message }]);
-  }
-  return { config, plugin, adapter, policy: DEFAULT_POLICY, replies };
+  if (issues.length > 0) throw new ConfigError(config.file, issues);
+  return replies;
 }
 
 /** The compiled form of one of the tenant's replies (every reply is compiled when the tenant starts). */

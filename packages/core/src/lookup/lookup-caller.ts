@@ -1,8 +1,9 @@
 import { type Contact, type CrmAdapter, isCrmError, type Logger, type LookupQuery } from "@santral-hub/sdk";
+import type { CacheOutcome, CacheTtls, LookupCache } from "../cache/lookup-cache.js";
 import type { CallEvent } from "../call.js";
 import type { LookupKind } from "../tenants/types.js";
 import { type Choice, choose, type MatchPolicy } from "./policy.js";
-import { verifyCandidates } from "./verify.js";
+import { type Check, verifyCandidates } from "./verify.js";
 
 export interface Found {
   contact: Contact | null;
@@ -11,11 +12,20 @@ export interface Found {
   failed: boolean;
   /** What was returned, kept and dropped, and which resolver decided: for logs and `explain`. */
   candidates: number;
+  returned: Contact[];
   dropped: Contact[];
   kept: Contact[];
+  /** Each candidate's stored phones as parsed; null when they were not checked (a typed customer number). */
+  checks: Check[] | null;
   resolver: Choice["resolver"];
+  /** The policy's whole answer; null when there was nothing to choose from (no query, or the CRM failed). */
+  choice: Choice | null;
   error?: { kind: string; message: string };
   crmMs: number;
+  /** How the cache answered; absent without a cache, or when the CRM failed. */
+  cache?: CacheOutcome;
+  /** Milliseconds spent in each part of stage 4. */
+  timings: { lookup: number; verify: number; choose: number };
 }
 
 /** The query a step asks for: the caller's number, the digits typed, or nothing. */
@@ -32,25 +42,59 @@ export function queryFor(kind: LookupKind, call: CallEvent): LookupQuery | null 
 export async function lookupCaller(
   adapter: CrmAdapter,
   query: LookupQuery | null,
-  opts: { policy: MatchPolicy; region: string; deadlineMs: number; log: Logger },
+  opts: {
+    policy: MatchPolicy;
+    region: string;
+    /** The caller waits no longer: past it the call gets the fallback. */
+    deadlineMs: number;
+    /** With a cache: how long the lookup may go on in the background; then it is aborted. */
+    limitMs?: number;
+    cache?: { lookup: LookupCache; key: string; ttls: CacheTtls };
+    log: Logger;
+  },
 ): Promise<Found> {
   const found: Found = {
     contact: null,
     ambiguous: false,
     failed: false,
     candidates: 0,
+    returned: [],
     dropped: [],
     kept: [],
+    checks: null,
     resolver: null,
+    choice: null,
     crmMs: 0,
+    timings: { lookup: 0, verify: 0, choose: 0 },
   };
   if (!query) return found;
   const started = performance.now();
-  let candidates: Contact[];
+  let kept: Contact[];
+  // Asks the CRM and verifies what it returns. Under a cache this may outlive the call: it goes on after
+  // the deadline, up to the hard limit, so the next call finds the answer.
+  const ask = async (): Promise<Contact[]> => {
+    const signal = AbortSignal.timeout(opts.limitMs ?? opts.deadlineMs);
+    const returned = await Promise.race([adapter.lookup(query, { signal, log: opts.log }), rejectOnAbort(signal)]);
+    found.crmMs = performance.now() - started;
+    found.candidates = returned.length;
+    found.returned = returned;
+    if (!query.phone) return returned;
+    const verifying = performance.now();
+    const verified = verifyCandidates(returned, query.phone.e164, opts.region);
+    found.dropped = verified.dropped;
+    found.checks = verified.checks;
+    found.timings.verify = performance.now() - verifying;
+    return verified.kept;
+  };
   try {
-    // The caller waits in silence: past the step's deadline the lookup is aborted and the fallback answers.
-    const signal = AbortSignal.timeout(opts.deadlineMs);
-    candidates = await Promise.race([adapter.lookup(query, { signal, log: opts.log }), rejectOnAbort(signal)]);
+    const cache = opts.cache;
+    const pending = cache
+      ? cache.lookup.get(cache.key, cache.ttls, ask).then((answer) => {
+          found.cache = answer.outcome;
+          return answer.contacts;
+        })
+      : ask();
+    kept = await withDeadline(pending, opts.deadlineMs);
   } catch (error) {
     found.failed = true;
     found.error = isTimeout(error)
@@ -60,21 +104,27 @@ export async function lookupCaller(
         : { kind: "unavailable", message: error instanceof Error ? error.message : String(error) };
     return found;
   } finally {
-    found.crmMs = performance.now() - started;
+    found.timings.lookup = performance.now() - started;
   }
-  found.candidates = candidates.length;
-  if (query.phone) {
-    const verified = verifyCandidates(candidates, query.phone.e164, opts.region);
-    found.kept = verified.kept;
-    found.dropped = verified.dropped;
-  } else {
-    found.kept = candidates;
-  }
+  found.kept = kept;
+  const choosing = performance.now();
   const choice = choose(found.kept, opts.policy);
+  found.timings.choose = performance.now() - choosing;
+  found.choice = choice;
   found.contact = choice.contact;
   found.ambiguous = choice.ambiguous;
   found.resolver = choice.resolver;
   return found;
+}
+
+/** Settles with `pending`, or rejects with a TimeoutError at the deadline; `pending` itself goes on. */
+function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DOMException(`no answer within ${ms} ms`, "TimeoutError")), ms);
+  });
+  pending.catch(() => {}); // a lookup finishing after the deadline fails quietly (and is not cached)
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

@@ -1,21 +1,32 @@
 import { type Contact, phonesIn } from "@santral-hub/sdk";
 
+/** One candidate checked: the numbers each of its stored phone fields holds, and whether one is the caller's. */
+export interface Check {
+  contact: Contact;
+  phones: { stored: string; numbers: string[] }[];
+  kept: boolean;
+}
+
 export interface Verified {
   kept: Contact[];
   /** Records the CRM returned whose stored numbers are not the caller's (fuzzy or tokenised search). */
   dropped: Contact[];
+  /** Every candidate, in the order returned, with what its phones parsed to: for `explain`. */
+  checks: Check[];
 }
 
 /**
  * Keeps the candidates found by phone that really carry the caller's number: one of their stored numbers
- * (a field may hold several, or text around them) parses to the caller's E.164.
+ * (a field may hold several, or text around them) parses to the caller's E.164. A record without a phone
+ * that parses cannot be checked, so it is dropped too: a greeting must not rest on the CRM's say-so.
  */
 export function verifyCandidates(candidates: Contact[], e164: string, region: string): Verified {
-  const kept: Contact[] = [];
-  const dropped: Contact[] = [];
+  const verified: Verified = { kept: [], dropped: [], checks: [] };
   for (const contact of candidates) {
-    const carries = contact.phones.some((stored) => phonesIn(stored, region).includes(e164));
-    (carries ? kept : dropped).push(contact);
+    const phones = contact.phones.map((stored) => ({ stored, numbers: phonesIn(stored, region) }));
+    const kept = phones.some((p) => p.numbers.includes(e164));
+    (kept ? verified.kept : verified.dropped).push(contact);
+    verified.checks.push({ contact, phones, kept });
   }
-  return { kept, dropped };
+  return verified;
 }

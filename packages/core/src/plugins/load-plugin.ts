@@ -3,9 +3,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Plugin, SDK_CONTRACT_VERSION } from "@santral-hub/sdk";
 
-/** `csv` → `@santral-hub/plugin-csv`; anything else is a package name (`@acme/santral-plugin-pipedrive`). */
-export function pluginPackage(adapter: string): string {
-  return /^[a-z0-9-]+$/.test(adapter) ? `@santral-hub/plugin-${adapter}` : adapter;
+/**
+ * The packages a tenant's `crm.adapter` may name, in the order tried: `csv` is `@santral-hub/plugin-csv`,
+ * and a plain name is also tried as the package itself (`santral-hub-plugin-pipedrive`); a scoped or
+ * otherwise longer name (`@acme/santral-plugin-pipedrive`) is the package name.
+ */
+export function pluginPackages(adapter: string): string[] {
+  return /^[a-z0-9-]+$/.test(adapter) ? [`@santral-hub/plugin-${adapter}`, adapter] : [adapter];
 }
 
 const loaded = new Map<string, Promise<Plugin>>();
@@ -15,26 +19,30 @@ const loaded = new Map<string, Promise<Plugin>>();
  * `from`, e.g. the working directory and the config directory), and checks it speaks this contract.
  */
 export function loadPlugin(adapter: string, from: string[]): Promise<Plugin> {
-  const name = pluginPackage(adapter);
-  let plugin = loaded.get(name);
+  let plugin = loaded.get(adapter);
   if (!plugin) {
-    plugin = importPlugin(name, from);
-    loaded.set(name, plugin);
-    plugin.catch(() => loaded.delete(name));
+    plugin = importPlugin(pluginPackages(adapter), from);
+    loaded.set(adapter, plugin);
+    plugin.catch(() => loaded.delete(adapter));
   }
   return plugin;
 }
 
-async function importPlugin(name: string, from: string[]): Promise<Plugin> {
+async function importPlugin(names: string[], from: string[]): Promise<Plugin> {
   let resolved: string | undefined;
-  for (const dir of from) {
-    try {
-      resolved = createRequire(path.join(path.resolve(dir), "noop.js")).resolve(name);
-      break;
-    } catch {}
+  let name = names[0] ?? "";
+  search: for (const candidate of names) {
+    for (const dir of from) {
+      try {
+        resolved = createRequire(path.join(path.resolve(dir), "noop.js")).resolve(candidate);
+        name = candidate;
+        break search;
+      } catch {}
+    }
   }
   if (!resolved) {
-    throw new Error(`plugin package "${name}" is not installed; install it beside the hub (pnpm add ${name})`);
+    const tried = names.map((n) => `"${n}"`).join(" or ");
+    throw new Error(`plugin package ${tried} is not installed; install it beside the hub (pnpm add ${name})`);
   }
   const mod = (await import(pathToFileURL(resolved).href)) as { default?: Plugin; plugin?: Plugin };
   const plugin = mod.default ?? mod.plugin;

@@ -8,7 +8,12 @@ const CONTROL = /[\p{Cc}\u2028\u2029]+/gu;
  * capitals are re-cased, and the text is cut at a word boundary to at most `maxLength` characters.
  */
 export function speak(text: string, maxLength: number): string {
-  const clean = recaseAllCaps(text.replace(CONTROL, " ").replace(/\s+/g, " ").trim());
+  // a space before punctuation is left by a template value that rendered empty ("Sayın {{ contact.name }}.")
+  const spaced = text
+    .replace(CONTROL, " ")
+    .replace(/\s+/g, " ")
+    .replace(/ ([.,;:!?])/g, "$1");
+  const clean = recaseAllCaps(spaced.trim());
   if (clean.length <= maxLength) return clean;
   const cut = clean.slice(0, maxLength + 1);
   const space = cut.lastIndexOf(" ");

@@ -30,7 +30,11 @@ describe("mask", () => {
 
 describe("speak", () => {
   it("strips control characters and folds whitespace", () => {
-    expect(speak("Merhaba\u0000\r\n\tdünya\u2028!", 750)).toBe("Merhaba dünya !");
+    expect(speak("Merhaba\u0000\r\n\tdünya\u2028 hoş geldiniz", 750)).toBe("Merhaba dünya hoş geldiniz");
+  });
+  it("drops the space an empty template value leaves before punctuation", () => {
+    expect(speak("Sayın  , hoş geldiniz !", 750)).toBe("Sayın, hoş geldiniz!");
+    expect(speak("Sayın .", 750)).toBe("Sayın.");
   });
   it("caps the length at a word boundary", () => {
     const text = "Sayın müşterimiz hoş geldiniz, temsilcinize aktarıyoruz";

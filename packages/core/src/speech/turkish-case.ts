@@ -8,14 +8,12 @@ export function capitalizeTr(word: string): string {
   return lower.charAt(0).toLocaleUpperCase(LOCALE) + lower.slice(1);
 }
 
+const LOWER = /\p{Ll}/u;
+const UPPER = /\p{Lu}.*\p{Lu}/u;
+
+/** Two capitals or more and no lower-case letter: how the TTS would spell the word out. */
 function isAllCaps(word: string): boolean {
-  let letters = 0;
-  for (const ch of word) {
-    if (ch.toLocaleLowerCase(LOCALE) === ch) {
-      if (ch.toLocaleUpperCase(LOCALE) !== ch) return false; // a lower-case letter
-    } else letters++;
-  }
-  return letters >= 2;
+  return !LOWER.test(word) && UPPER.test(word);
 }
 
 /** Re-cases every word written in capitals, since the PBX's text-to-speech spells those out letter by letter. */

@@ -17,7 +17,7 @@ describe("parseTenant: defaults and normalisation", () => {
       region: "TR",
       results: {},
       speech: { maxLength: 750 },
-      cache: { ttlMs: 600_000, notFoundTtlMs: 120_000, staleForMs: 3_600_000 },
+      cache: { ttlMs: 600_000, notFoundTtlMs: 120_000, staleForMs: 3_600_000, lookupLimitMs: 10_000 },
     });
     expect(t.defaultStep).toMatchObject({ name: "welcome", lookup: "phone", deadlineMs: 1500 });
   });
@@ -60,7 +60,7 @@ describe("parseTenant: defaults and normalisation", () => {
     );
     expect(t.steps.get("a")?.deadlineMs).toBe(800);
     expect(t.steps.get("b")?.deadlineMs).toBe(2000);
-    expect(t.cache).toEqual({ ttlMs: 3_600_000, notFoundTtlMs: 30_000, staleForMs: 3_600_000 });
+    expect(t.cache).toEqual({ ttlMs: 3_600_000, notFoundTtlMs: 30_000, staleForMs: 3_600_000, lookupLimitMs: 10_000 });
     expect(issues(tenant({ deadline: "2 seconds" }))).toEqual([
       { path: "deadline", message: '"2 seconds" is not a duration; write 1500ms, 2s, 10m or 1h' },
     ]);

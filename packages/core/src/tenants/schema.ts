@@ -4,6 +4,7 @@ import { assertTimeZone } from "../rules/hours.js";
 import { normaliseDid } from "./did.js";
 import { fromZodError } from "./errors.js";
 import { duration, strict, text } from "./fields.js";
+import { DEFAULT_MATCH, matchSchema, toPolicy } from "./match-schema.js";
 import { stepName, stepSchema, TARGETS } from "./step-schema.js";
 import type { Condition, StepConfig, TenantConfig } from "./types.js";
 
@@ -80,7 +81,13 @@ export function tenantSchema(codes: readonly string[] = []) {
       ttl: duration.default(600_000).describe("how long a found contact is kept"),
       notFoundTtl: duration.default(120_000).describe("how long a not-found answer is kept"),
       staleFor: duration.default(3_600_000).describe("how long past its ttl an entry is served while refreshed"),
-    }).default({ ttl: 600_000, notFoundTtl: 120_000, staleFor: 3_600_000 }),
+      lookupLimit: duration
+        .default(10_000)
+        .describe("how long a lookup past the deadline goes on in the background to warm the cache, then is aborted"),
+    }).default({ ttl: 600_000, notFoundTtl: 120_000, staleFor: 3_600_000, lookupLimit: 10_000 }),
+    match: matchSchema
+      .default(DEFAULT_MATCH)
+      .describe("how one caller is chosen when several records carry the number"),
     deadline: duration.default(1500).describe("how long the caller may wait for the CRM, for every step"),
     steps: z
       .record(stepName, stepSchema(codes))
@@ -109,7 +116,7 @@ function build(raw: TenantFile, file: string): TenantConfig {
     });
   }
   const defaultStep = steps.values().next().value as StepConfig;
-  const { ttl, notFoundTtl, staleFor } = raw.cache;
+  const { ttl, notFoundTtl, staleFor, lookupLimit } = raw.cache;
   return {
     id: raw.id,
     file,
@@ -121,7 +128,8 @@ function build(raw: TenantFile, file: string): TenantConfig {
     results: raw.results,
     speech: raw.speech,
     crm: raw.crm,
-    cache: { ttlMs: ttl, notFoundTtlMs: notFoundTtl, staleForMs: staleFor },
+    cache: { ttlMs: ttl, notFoundTtlMs: notFoundTtl, staleForMs: staleFor, lookupLimitMs: lookupLimit },
+    match: toPolicy(raw.match),
     steps,
     defaultStep,
   };

@@ -1,3 +1,4 @@
+import type { MatchPolicy } from "../lookup/policy.js";
 import type { RuleFacts } from "../rules/conditions.js";
 import type { TimeWindow } from "../rules/hours.js";
 
@@ -67,7 +68,10 @@ export interface TenantConfig {
   results: Record<string, string>;
   speech: { maxLength: number };
   crm: { adapter: string; config: Record<string, unknown> };
-  cache: { ttlMs: number; notFoundTtlMs: number; staleForMs: number };
+  /** Found and not-found ttls, stale-while-revalidate window, and the hard limit of a background lookup. */
+  cache: { ttlMs: number; notFoundTtlMs: number; staleForMs: number; lookupLimitMs: number };
+  /** The `match:` block: how one caller is chosen among the records that carry the number. */
+  match: MatchPolicy;
   /** Steps in file order; the first is {@link defaultStep}. */
   steps: ReadonlyMap<string, StepConfig>;
   defaultStep: StepConfig;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { caller, expectVerifiable, ids, MAX_RESULTS, type Suite, withAdapter } from "./harness.js";
-import { CONFORMANCE_NUMBERS as N } from "./records.js";
+import { CONFORMANCE_NUMBERS as N, record } from "./records.js";
 
 /** A switchboard number on several records: core's match policy chooses, so the plugin must return them all. */
 export function sharedNumberTests(suite: Suite): void {
@@ -19,6 +19,34 @@ export function sharedNumberTests(suite: Suite): void {
         const contacts = await lookup({ phone: caller(N.shared) });
         const owners = Object.fromEntries(contacts.map((c) => [ids([c])[0], c.owner?.extension]));
         expect(owners).toMatchObject({ "shared-a": "211", "shared-b": "212" });
+      });
+    });
+  });
+
+  // The match policy's `updated` and `created` resolvers read these times: without them, a shared number
+  // that owners do not settle is ambiguous. A CRM that keeps none says so in `capabilities`.
+  const untimed = suite.plugin.capabilities.timestamps === false;
+  const title = untimed
+    ? "lookup() returns record times (skipped: plugin declares capabilities.timestamps = false)"
+    : "lookup() returns record times, for the match policy";
+  describe.skipIf(untimed)(title, () => {
+    it("lookup() returns each shared record's update time, the instant stored", async () => {
+      await withAdapter(suite, async ({ lookup }) => {
+        const contacts = await lookup({ phone: caller(N.shared) });
+        for (const id of ["shared-a", "shared-b"]) {
+          const c = contacts.find((c) => ids([c])[0] === id);
+          expect(c?.updatedAt, `${id}.updatedAt`).toBeDefined();
+          expect(Date.parse(c?.updatedAt ?? ""), `${id}.updatedAt`).toBe(Date.parse(record(id).updatedAt ?? ""));
+        }
+      });
+    });
+
+    it("lookup() returns a record's creation time where it has one", async () => {
+      await withAdapter(suite, async ({ lookup }) => {
+        const contacts = await lookup({ phone: caller(N.plain) });
+        const c = contacts.find((c) => ids([c])[0] === "form-trunk");
+        expect(c?.createdAt, "form-trunk.createdAt").toBeDefined();
+        expect(Date.parse(c?.createdAt ?? "")).toBe(Date.parse(record("form-trunk").createdAt ?? ""));
       });
     });
   });

@@ -1,0 +1,248 @@
+// `pnpm bench`: load tests on loopback, bounded in time (about two minutes). Each figure is printed as a
+// ratio to two baselines measured in the same run, since these machines are noisy.
+import { type ChildProcess, fork } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { parse, stringify } from "yaml";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 10;
+const TOKEN = "demo-token-2026";
+const call = (caller: string) =>
+  JSON.stringify({
+    arayan_no: caller,
+    aranan_no: "8503030303",
+    santral_no: "8503030303",
+    arama_id: "1.1",
+    tus_bilgisi: "-1",
+    token: TOKEN,
+  });
+const VIP = call("05101234567");
+
+interface Measured {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  late?: number;
+  mismatches?: number;
+  deadline?: number;
+}
+
+const work = mkdtempSync(path.join(tmpdir(), "santral-bench-"));
+const children: ChildProcess[] = [];
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** A config dir: the demo's, with the tenant and hub changed by `edit`. */
+function configDir(name: string, edit: (tenant: Record<string, unknown>, hub: Record<string, unknown>) => void): string {
+  const dir = path.join(work, name);
+  cpSync(path.join(ROOT, "config"), dir, { recursive: true });
+  const tenant = parse(readFileSync(path.join(dir, "tenants/demo.yaml"), "utf8"));
+  const hub = parse(readFileSync(path.join(dir, "hub.yaml"), "utf8"));
+  hub.log = { level: "silent" };
+  edit(tenant, hub);
+  writeFileSync(path.join(dir, "tenants/demo.yaml"), stringify(tenant));
+  writeFileSync(path.join(dir, "hub.yaml"), stringify(hub));
+  return dir;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a server script in its own process (so it does not share a core with the load generator). */
+async function start(script: string, env: Record<string, string> = {}): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const child = fork(path.join(import.meta.dirname, script), [], {
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "silent" },
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+}
+
+async function load(
+  name: string,
+  url: string,
+  opts: {
+    body?: string;
+    deadline?: number;
+    expectBody?: string;
+    connections?: number;
+    amount?: number;
+    duration?: number;
+  } = {},
+): Promise<Measured> {
+  const request = opts.body
+    ? { method: "POST" as const, headers: { "content-type": "application/json" }, body: opts.body }
+    : { method: "GET" as const };
+  await autocannon({ url, ...request, connections: CONNECTIONS, duration: 1 }); // warm-up
+  let late = 0;
+  let total = 0;
+  let instance: autocannon.Instance | undefined;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon(
+      {
+        url,
+        ...request,
+        connections: opts.connections ?? CONNECTIONS,
+        ...(opts.amount ? { amount: opts.amount } : { duration: opts.duration ?? DURATION }),
+        ...(opts.expectBody ? { expectBody: opts.expectBody } : {}),
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+  instance?.on("response", (_client, _status, _bytes, ms) => {
+    total++;
+    if (opts.deadline !== undefined && ms > opts.deadline) late++;
+  });
+  const result = await done;
+  const measured: Measured = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  if (opts.deadline !== undefined) Object.assign(measured, { late: total ? late / total : 0, deadline: opts.deadline });
+  if (opts.expectBody) measured.mismatches = result.mismatches;
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return measured;
+}
+
+async function measure(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  opts: Parameters<typeof load>[2] & { path?: string } = {},
+) {
+  const server = await start(script, env);
+  try {
+    return await load(name, `${server.url}${opts.path ?? "/t/demo"}`, opts);
+  } finally {
+    server.stop();
+  }
+}
+
+const hub = "servers/hub.ts";
+const results: Measured[] = [];
+console.log(`santral-hub bench: ${DURATION} s per case, ${CONNECTIONS} connections, loopback\n`);
+results.push(await measure("koa hello (baseline)", "servers/koa-hello.ts", {}, { path: "/" }));
+results.push(await measure("hand-written webhook (baseline)", "servers/webhook.ts", {}, { body: VIP }));
+const memory = configDir("memory", () => {});
+results.push(await measure("hub: cache hit, memory", hub, { CONFIG_DIR: memory }, { body: VIP, deadline: 1500 }));
+const redis = configDir("redis", (_t, h) => {
+  h.cache = { backend: "redis", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
+});
+results.push(await measure("hub: cache hit, redis", hub, { CONFIG_DIR: redis }, { body: VIP, deadline: 1500 }));
+const miss = configDir("miss", (t) => {
+  t.cache = { ttl: 0, notFoundTtl: 0, staleFor: 0 };
+});
+results.push(await measure("hub: cache miss, CSV plugin", hub, { CONFIG_DIR: miss }, { body: VIP, deadline: 1500 }));
+const hang = configDir("hang", (t) => {
+  t.crm = { adapter: path.join(import.meta.dirname, "plugins/hang.ts"), config: {} };
+  t.deadline = "300ms";
+});
+results.push(
+  await measure(
+    "hub: CRM never answers",
+    hub,
+    { CONFIG_DIR: hang },
+    {
+      body: VIP,
+      deadline: 350,
+      expectBody: JSON.stringify({ status: "success", result: "e" }),
+      connections: 50,
+    },
+  ),
+);
+
+// CRM calls per key: a counting CRM behind the hub
+const countPort = await freePort();
+const counted = configDir("count", (t) => {
+  t.crm = { adapter: path.join(import.meta.dirname, "plugins/count.ts"), config: { delayMs: 50 } };
+});
+const countHub = await start(hub, { CONFIG_DIR: counted, COUNT_PORT: String(countPort) });
+const crmCalls = async () => Number(await (await fetch(`http://127.0.0.1:${countPort}/`)).text());
+const base = await crmCalls().catch(() => 0);
+await autocannon({
+  url: `${countHub.url}/t/demo`,
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: call("05441000001"),
+  connections: 1,
+  amount: 1000,
+});
+const sequential = (await crmCalls()) - base;
+const before = await crmCalls();
+await autocannon({
+  url: `${countHub.url}/t/demo`,
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: call("05441000002"),
+  connections: 100,
+  amount: 100,
+});
+const concurrent = (await crmCalls()) - before;
+countHub.stop();
+
+// the report
+const [hello, webhook] = results as [Measured, Measured];
+const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "-");
+const rows = results.map((r) => [
+  r.name,
+  r.rps.toFixed(0),
+  `${r.p50} ms`,
+  `${r.p99} ms`,
+  ratio(r.rps, hello.rps),
+  ratio(r.rps, webhook.rps),
+  ratio(r.p99, hello.p99),
+  ratio(r.p99, webhook.p99),
+  r.late === undefined ? "" : `${(r.late * 100).toFixed(2)}% > ${r.deadline} ms`,
+]);
+const head = [
+  "case",
+  "req/s",
+  "p50",
+  "p99",
+  "req/s ×hello",
+  "req/s ×webhook",
+  "p99 ×hello",
+  "p99 ×webhook",
+  "past deadline",
+];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+console.log(line(head));
+for (const r of rows) console.log(line(r.map(String)));
+
+const find = (name: string) => results.find((r) => r.name.startsWith(name)) as Measured;
+const memoryHit = find("hub: cache hit, memory");
+const redisHit = find("hub: cache hit, redis");
+const hung = find("hub: CRM never answers");
+const check = (ok: boolean) => (ok ? "✓" : "✗");
+console.log("\ntargets");
+console.log(
+  `${check(memoryHit.rps >= 0.8 * webhook.rps)} cache hit in memory: ${ratio(memoryHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.80), p99 ${ratio(memoryHit.p99, webhook.p99)} × its p99 (≤ 1.5)`,
+);
+console.log(
+  `${check(redisHit.rps >= 0.5 * webhook.rps)} cache hit in Redis: ${ratio(redisHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.50)`,
+);
+console.log(
+  `${check(hung.late === 0 && hung.mismatches === 0)} CRM never answers: ${((hung.late ?? 0) * 100).toFixed(2)}% of replies past deadline + 50 ms, ${hung.mismatches} not the fallback`,
+);
+console.log(`${check(sequential === 1)} one caller, 1000 calls in a row: ${sequential} CRM call(s)`);
+console.log(`${check(concurrent === 1)} one caller, 100 calls at once: ${concurrent} CRM call(s)`);
+process.exit(0);

@@ -1,0 +1,8 @@
+// Baseline 1: the bare Koa hello — the ceiling of any Koa app on this machine.
+import Koa from "koa";
+
+const app = new Koa();
+app.use((ctx) => {
+  ctx.body = "hello";
+});
+app.listen(Number(process.env.PORT), "127.0.0.1", () => process.send?.("ready"));

@@ -1,0 +1,105 @@
+import type { ExplainedCandidate, Explanation } from "@santral-hub/core";
+
+// The operator's report: one section per stage, in the order a call goes through them. Numbers and names
+// are printed in full on purpose (see the command's help); the hub's logs mask them.
+
+const LABEL = 11;
+
+function line(label: string, text: string): string {
+  return `${label.padEnd(LABEL)}${text}`;
+}
+
+function indent(text: string, by = LABEL): string {
+  return `${" ".repeat(by)}${text}`;
+}
+
+function caller(e: Explanation): string[] {
+  if (!e.caller) return [line("Caller", "none (withheld, or not a number)")];
+  const { input, e164, country, variants } = e.caller;
+  return [
+    line("Caller", `${input} → ${e164}${country ? ` (${country})` : ""}`),
+    line("Shapes", `${variants.length} searched: ${variants.join(" | ")}`),
+  ];
+}
+
+function lookup(e: Explanation): string[] {
+  if (!e.query) return [line("Lookup", "nothing asked (see the notes)")];
+  const what = e.query.phone ? `phone ${e.query.phone}` : `customer number ${e.query.customerNumber}`;
+  const error = e.crm.error ? `; could not tell: ${e.crm.error.kind}: ${e.crm.error.message}` : "";
+  const returned = `${e.crm.returned} record${e.crm.returned === 1 ? "" : "s"} returned`;
+  return [line("Lookup", `${e.crm.plugin} asked by ${what}: ${returned} in ${e.timings.lookup} ms${error}`)];
+}
+
+function candidate(c: ExplainedCandidate): string[] {
+  const mark = c.chosen ? "*" : c.verified === "dropped" ? "x" : "-";
+  const facts = [
+    c.kind,
+    c.owner && `owner ${[c.owner.name, c.owner.extension].filter(Boolean).join(" ")}`,
+    c.vip && "VIP",
+    c.updatedAt && `updated ${c.updatedAt}`,
+    c.createdAt && `created ${c.createdAt}`,
+  ].filter(Boolean);
+  const phones = c.phones.map((p) => `"${p.stored}" → ${p.numbers.join(", ") || "no number"}`);
+  return [
+    indent(`${mark} ${c.id}  ${c.name ?? "(no name)"}${facts.length ? `  (${facts.join(", ")})` : ""}`, 2),
+    indent(`phones: ${phones.join("; ") || "none"}`, 6),
+    indent(`${c.verified}; ${c.why}`, 6),
+  ];
+}
+
+function choice(e: Explanation): string[] {
+  const { choice: c } = e;
+  const who = c.contact ? `${c.contact} ${c.name ?? "(name withheld)"}` : c.ambiguous ? "nobody: ambiguous" : "nobody";
+  const by = c.resolver === "single" ? ", the only record found" : c.resolver ? `, decided by ${c.resolver}` : "";
+  const out = [line("Choice", `${who}${by}${c.companyFallback ? " (company fallback)" : ""}`)];
+  const trace = c.trace.map((s) => `${s.resolver} ${s.outcome} [${s.remaining.join(", ")}]`);
+  if (trace.length) out.push(indent(`resolvers: ${trace.join(" → ")}`));
+  const p = e.policy;
+  const fallback = p.companyFallback ? "on" : "off";
+  out.push(
+    indent(
+      `policy: ${p.resolvers.join(", ") || "(none)"}; kinds ${p.kinds.join(" > ")}; company fallback ${fallback}; limit ${p.limit}`,
+    ),
+  );
+  return out;
+}
+
+function rule(e: Explanation): string[] {
+  const { index, when } = e.rule;
+  if (index === "fallback") return [line("Rule", "the step's fallback")];
+  return [line("Rule", `#${index} of step ${e.step.name}, when ${when ? JSON.stringify(when) : "(always)"}`)];
+}
+
+function reply(e: Explanation): string[] {
+  const { result, redirect, data } = e.reply;
+  const out = [line("Reply", `result ${result}${redirect ? `, redirect ${redirect}` : ""}`)];
+  if (data) out.push(indent(`says: "${data}"`));
+  return out;
+}
+
+/** The readable report of one explanation. */
+export function report(e: Explanation): string {
+  const t = e.timings;
+  const lines = [
+    `santral-hub explain: tenant ${e.tenant}, step ${e.step.name} (lookup by ${e.step.lookup}, deadline ${e.step.deadlineMs} ms)`,
+    line("Config", e.file),
+    "",
+    ...caller(e),
+    ...(e.customerNumber ? [line("Typed", e.customerNumber)] : []),
+    ...lookup(e),
+    "",
+    `Candidates (${e.candidates.length})${e.candidates.length ? "  * chosen, - not chosen, x dropped" : ""}`,
+    ...e.candidates.flatMap(candidate),
+    "",
+    ...choice(e),
+    ...rule(e),
+    ...reply(e),
+    "",
+    line(
+      "Time (ms)",
+      `load ${t.load} · lookup ${t.lookup} · verify ${t.verify} · choose ${t.choose} · decide ${t.decide}`,
+    ),
+  ];
+  if (e.notes.length) lines.push("", "Notes", ...e.notes.map((n) => indent(`- ${n}`, 2)));
+  return `${lines.join("\n")}\n`;
+}
