@@ -41,7 +41,10 @@ process.on("exit", () => {
 });
 
 /** A config dir: the demo's, with the tenant and hub changed by `edit`. */
-function configDir(name: string, edit: (tenant: Record<string, unknown>, hub: Record<string, unknown>) => void): string {
+function configDir(
+  name: string,
+  edit: (tenant: Record<string, unknown>, hub: Record<string, unknown>) => void,
+): string {
   const dir = path.join(work, name);
   cpSync(path.join(ROOT, "config"), dir, { recursive: true });
   const tenant = parse(readFileSync(path.join(dir, "tenants/demo.yaml"), "utf8"));

@@ -1,4 +1,4 @@
-import type { Logger } from "@santral-hub/sdk";
+import { type Logger, parsePhone } from "@santral-hub/sdk";
 import { createCache } from "../cache/create.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
 import { RequestError } from "../inbound/errors.js";
@@ -86,6 +86,19 @@ export class Hub {
       throw new RequestError("unknown_step", `tenant has no step "${name}"; its steps are: ${known}`);
     }
     return step;
+  }
+
+  /**
+   * Drops cached answers: one number of a tenant (every stored form of it, under any adapter config), or the
+   * whole tenant. Returns how many entries went. For `santral-hub cache purge`.
+   */
+  async purge(tenantId: string, number?: string): Promise<number> {
+    const tenant = this.byId.get(tenantId);
+    if (!tenant) throw new Error(`no tenant "${tenantId}" on this hub`);
+    if (number === undefined) return this.cache.purge(tenantId);
+    const phone = parsePhone(number, tenant.config.region);
+    if (!phone) throw new Error(`"${number}" is not a phone number`);
+    return this.cache.purge(tenantId, { phone });
   }
 
   async close(): Promise<void> {

@@ -30,7 +30,10 @@ export async function startTenant(
   const file = config.file;
   let plugin: Plugin;
   try {
-    plugin = await loadPlugin(config.crm.adapter, [...opts.resolveFrom, path.dirname(file)]);
+    // a path (`./crm/our-plugin.ts`) names a plugin module of the tenant's own, relative to its file
+    const { adapter } = config.crm;
+    const named = /^\.{1,2}\//.test(adapter) ? path.resolve(path.dirname(file), adapter) : adapter;
+    plugin = await loadPlugin(named, [...opts.resolveFrom, path.dirname(file)]);
   } catch (error) {
     throw new ConfigError(file, [{ path: "crm.adapter", message: (error as Error).message }]);
   }

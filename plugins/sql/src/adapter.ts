@@ -1,0 +1,127 @@
+import {
+  type Contact,
+  type CrmAdapter,
+  CrmError,
+  type Logger,
+  type LookupContext,
+  type LookupQuery,
+  type Phone,
+  phoneShapes,
+} from "@santral-hub/sdk";
+import type { Result } from "./drivers/types.js";
+import { type ErrorContext, isConnectionLost, toCrmError } from "./errors.js";
+import { PLUGIN_NAME } from "./name.js";
+import type { Lease } from "./pools.js";
+import { mapRow, resolveColumns } from "./row.js";
+import type { SqlConfig } from "./schema.js";
+import { bind, type Parameter, type ParsedQuery } from "./statement.js";
+
+/** The number `check` asks for: no real subscriber has it, so it runs the query without finding anyone. */
+const DUMMY = { e164: "+900000000000", national: "0000000000" };
+
+type Where = "query" | "customerNumberQuery";
+
+export interface SqlAdapterOptions {
+  config: SqlConfig;
+  phoneQuery: ParsedQuery;
+  customerQuery: ParsedQuery | undefined;
+  lease: Lease;
+  errors: Omit<ErrorContext, "where">;
+  log: Logger;
+}
+
+/** Runs the tenant's query per lookup on the shared database, and maps the rows to contacts. */
+export class SqlAdapter implements CrmAdapter {
+  /** The mapping resolved against each query's result columns, per column list seen. */
+  private readonly resolved = new Map<string, Map<string, string>>();
+
+  constructor(private readonly o: SqlAdapterOptions) {}
+
+  async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {
+    ctx.signal.throwIfAborted();
+    const found: Contact[] = [];
+    if (query.phone) found.push(...(await this.run("query", phoneValues(query.phone), ctx.signal)));
+    const typed = query.customerNumber?.trim();
+    if (typed && this.o.customerQuery) {
+      found.push(...(await this.run("customerNumberQuery", { customerNumber: typed }, ctx.signal)));
+    }
+    // a record found by its phone and by its customer number is one candidate
+    const seen = new Set<string>();
+    return found.filter((c) => !seen.has(c.id) && seen.add(c.id)).slice(0, this.o.config.limit);
+  }
+
+  /** Runs each query once, with a number and a customer number nobody has, and checks the column mapping. */
+  async check(ctx: LookupContext): Promise<void> {
+    await this.run("query", phoneValues({ ...DUMMY, variants: phoneShapes(DUMMY) }), ctx.signal);
+    if (this.o.customerQuery) await this.run("customerNumberQuery", { customerNumber: "0" }, ctx.signal);
+  }
+
+  async close(): Promise<void> {
+    await this.o.lease.release();
+  }
+
+  private async run(where: Where, values: Partial<Record<Parameter, string | string[]>>, signal: AbortSignal) {
+    const parsed = where === "query" ? this.o.phoneQuery : this.o.customerQuery;
+    if (!parsed) return [];
+    const { sql, values: bound } = bind(parsed, this.o.errors.dialect, values);
+    const result = await this.execute(where, sql, bound, signal);
+    const names = this.columnsOf(where, result.columns);
+    return result.rows.map((row, at) => mapRow(row, at, this.o.config.columns, names, this.o.config.timeZone));
+  }
+
+  /** One retry on a connection that died under the statement: a read is safe to repeat. */
+  private async execute(where: Where, sql: string, values: string[], signal: AbortSignal): Promise<Result> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.driver().run(sql, values, signal);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (error instanceof CrmError) throw error;
+        if (attempt === 1 && isConnectionLost(error, this.o.errors.dialect)) {
+          const code = (error as { code?: unknown }).code;
+          this.o.log.warn(
+            { plugin: PLUGIN_NAME, driver: this.o.errors.dialect, code },
+            "sql: connection lost, retrying",
+          );
+          continue;
+        }
+        throw toCrmError(error, { ...this.o.errors, where });
+      }
+    }
+  }
+
+  private driver() {
+    try {
+      return this.o.lease.driver();
+    } catch (error) {
+      throw new CrmError("unavailable", PLUGIN_NAME, "the adapter is closed", { cause: error });
+    }
+  }
+
+  /** A mapped column missing from the result would read as an empty field forever: refuse it, by name. */
+  private columnsOf(where: Where, columns: string[]): Map<string, string> {
+    const key = `${where}\0${columns.join("\0")}`;
+    const known = this.resolved.get(key);
+    if (known) return known;
+    const { resolved, missing } = resolveColumns(columns, this.o.config.columns);
+    if (missing.length > 0) {
+      const names = missing.map((m) => `column "${m.column}" (${m.path})`).join(", ");
+      const verb = missing.length > 1 ? "are" : "is";
+      throw new CrmError(
+        "bad_config",
+        PLUGIN_NAME,
+        `${names} ${verb} not in the result of ${where}; its columns are: ${columns.join(", ")}`,
+      );
+    }
+    this.resolved.set(key, resolved);
+    return resolved;
+  }
+}
+
+function phoneValues(phone: Phone): Partial<Record<Parameter, string | string[]>> {
+  return {
+    phone: phone.e164,
+    national: phone.national,
+    variants: phone.variants.length > 0 ? phone.variants : [phone.e164],
+  };
+}
