@@ -49,7 +49,8 @@ function configDir(
   cpSync(path.join(ROOT, "config"), dir, { recursive: true });
   const tenant = parse(readFileSync(path.join(dir, "tenants/demo.yaml"), "utf8"));
   const hub = parse(readFileSync(path.join(dir, "hub.yaml"), "utf8"));
-  hub.log = { level: "silent" };
+  // the hub logs a line per call, as in production; the bench sends stdout to /dev/null
+  hub.log = { level: "info" };
   edit(tenant, hub);
   writeFileSync(path.join(dir, "tenants/demo.yaml"), stringify(tenant));
   writeFileSync(path.join(dir, "hub.yaml"), stringify(hub));
@@ -69,9 +70,9 @@ async function freePort(): Promise<number> {
 async function start(script: string, env: Record<string, string> = {}): Promise<{ url: string; stop(): void }> {
   const port = await freePort();
   const child = fork(path.join(import.meta.dirname, script), [], {
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "silent" },
+    env: { ...process.env, LOG_LEVEL: "info", ...env, PORT: String(port) },
     execArgv: ["--import", "tsx"],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   children.push(child);
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import type { CallEvent } from "./call.js";
 import { compileReplies, type LiveTenant } from "./hub/live-tenant.js";
 import { lookupCaller, queryFor } from "./lookup/lookup-caller.js";
 import { parseTenantSource } from "./tenants/load.js";
+import { tokenBytes } from "./tenants/token.js";
 
 // Stages 4 to 6 together: what the CRM returns, the tenant's policy and its rules decide the reply.
 
@@ -57,6 +58,7 @@ async function call(records: Contact[] | Error, opts: { match?: string; step?: s
     adapter,
     policy: config.match,
     cacheHash: "test",
+    tokenBytes: tokenBytes(config.token),
     replies: compileReplies(config),
   };
   const step = config.steps.get(opts.step ?? "welcome") ?? config.defaultStep;

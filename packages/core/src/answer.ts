@@ -2,7 +2,7 @@ import { type CallEvent, type Decision, ROUTING_TARGETS } from "./call.js";
 import { compiled, type LiveTenant } from "./hub/live-tenant.js";
 import type { Found } from "./lookup/lookup-caller.js";
 import { matchRule, type RuleMatch } from "./rules/decide.js";
-import { render, templateScope } from "./speech/render.js";
+import { renderFor } from "./speech/render.js";
 import type { StepConfig } from "./tenants/types.js";
 
 const NEEDS_REDIRECT = new Set<string>(ROUTING_TARGETS.filter((t) => t !== "hangup"));
@@ -19,13 +19,13 @@ export function answer(tenant: LiveTenant, step: StepConfig, call: CallEvent, fo
   const { config } = tenant;
   const facts = { contact: found.contact, call, ambiguous: found.ambiguous, lookupFailed: found.failed };
   const match = matchRule(step, { ...facts, now, timezone: config.timezone });
-  const scope = templateScope(found.contact, call, config.tokenField);
-  const decision = render(compiled(tenant, match.reply), scope, config.speech.maxLength);
+  const speech = { tokenField: config.tokenField, maxLength: config.speech.maxLength };
+  const decision = renderFor(compiled(tenant, match.reply), found.contact, call, speech);
   if (NEEDS_REDIRECT.has(decision.result) && !decision.redirect) {
     // e.g. `redirect: "{{ contact.owner.extension }}"` for a contact without one: never route nowhere
     return {
       match: { reply: step.fallback, rule: "fallback" },
-      decision: render(compiled(tenant, step.fallback), scope, config.speech.maxLength),
+      decision: renderFor(compiled(tenant, step.fallback), found.contact, call, speech),
       emptyRedirect: match.rule,
     };
   }

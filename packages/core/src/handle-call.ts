@@ -1,10 +1,10 @@
 import type { Context } from "koa";
 import { answer } from "./answer.js";
 import { cacheKey } from "./cache/key.js";
+import { callLine } from "./call-log.js";
 import { type NetsantralReply, parseCall, writeReply } from "./dialect/netsantral.js";
 import type { Hub } from "./hub/hub.js";
 import { readInbound } from "./inbound/body.js";
-import { maskNumber } from "./log.js";
 import { lookupCaller, queryFor } from "./lookup/lookup-caller.js";
 
 /** One call, top to bottom: the seven stages of DESIGN.md. */
@@ -34,25 +34,7 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralRepl
     );
   }
   hub.log.info(
-    {
-      callId: call.callId,
-      tenant: config.id,
-      step: step.name,
-      format,
-      caller: maskNumber(call.caller?.e164 ?? call.callerRaw),
-      cache: found.cache,
-      candidates: found.candidates,
-      dropped: found.dropped.length,
-      resolver: found.resolver,
-      ambiguous: found.ambiguous,
-      companyFallback: found.choice?.companyFallback || undefined,
-      nameWithheld: found.choice?.nameWithheld || undefined,
-      crmError: found.error?.kind,
-      rule: match.rule,
-      result: decision.result,
-      crmMs: Math.round(found.crmMs),
-      ms: Math.round(performance.now() - started),
-    },
+    callLine(call, { tenant: config.id, step: step.name, found, rule: match.rule, decision, started }),
     "call",
   );
   return writeReply(decision); // 7 reply

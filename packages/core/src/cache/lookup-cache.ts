@@ -48,6 +48,12 @@ export class LookupCache {
     return { contacts: await this.fly(key, ttls, load), outcome: "miss" };
   }
 
+  /** A fresh answer available at once (in-memory store), or undefined: then call `get`. */
+  fresh(key: string): Contact[] | undefined {
+    const entry = this.store.peek?.(key);
+    return entry && Date.now() < entry.freshUntil ? entry.contacts : undefined;
+  }
+
   /** Drops a tenant's cached answers: all of them, or those of one query (every adapter config). */
   purge(tenant: string, query?: LookupQuery): Promise<number> {
     return this.store.deleteMatching(tenantPrefix(tenant), query ? querySuffix(query) : "");

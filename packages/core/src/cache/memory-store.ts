@@ -15,6 +15,10 @@ export class MemoryStore implements CacheStore {
     return this.entries.get(key);
   }
 
+  peek(key: string): Entry | undefined {
+    return this.entries.get(key);
+  }
+
   async set(key: string, entry: Entry): Promise<void> {
     this.entries.set(key, entry, { ttl: Math.max(1, entry.staleUntil - Date.now()) });
   }

@@ -16,6 +16,8 @@ export interface Entry {
 export interface CacheStore {
   readonly kind: "memory" | "redis";
   get(key: string): Promise<Entry | undefined>;
+  /** The entry without waiting, where the store can (memory); lets a hit skip the deadline machinery. */
+  peek?(key: string): Entry | undefined;
   set(key: string, entry: Entry): Promise<void>;
   /** `SET NX PX`: true when this caller now holds the lock. */
   lock(key: string, ttlMs: number): Promise<boolean>;

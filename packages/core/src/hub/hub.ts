@@ -72,7 +72,7 @@ export class Hub {
         ? new RequestError("unknown_did", "no tenant has this called number (aranan_no) among its dids")
         : new RequestError("unknown_tenant", `no tenant "${id}" on this hub; check the URL in the panel`);
     }
-    if (!tokenMatches(tenant.config.token, fields[tenant.config.tokenField])) {
+    if (!tokenMatches(tenant.tokenBytes, fields[tenant.config.tokenField])) {
       throw new RequestError("bad_token", `wrong or missing static variable "${tenant.config.tokenField}"`);
     }
     return tenant;

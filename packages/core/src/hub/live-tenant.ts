@@ -5,6 +5,7 @@ import type { MatchPolicy } from "../lookup/policy.js";
 import { loadPlugin } from "../plugins/load-plugin.js";
 import { type CompiledReply, compileReply } from "../speech/render.js";
 import { ConfigError, fromZodError } from "../tenants/errors.js";
+import { tokenBytes } from "../tenants/token.js";
 import type { ReplyConfig, StepConfig, TenantConfig } from "../tenants/types.js";
 
 /** A tenant ready to answer calls: its config, its CRM adapter, its templates compiled. */
@@ -14,6 +15,8 @@ export interface LiveTenant {
   adapter: CrmAdapter;
   /** The tenant's match policy (`config.match`), as every lookup uses it. */
   policy: MatchPolicy;
+  /** The token's bytes, compared in constant time with each call's. */
+  tokenBytes: Buffer;
   /** Part of every cache key: a change of CRM or of its config never serves the old one's answers. */
   cacheHash: string;
   replies: Map<ReplyConfig, CompiledReply>;
@@ -51,7 +54,8 @@ export async function startTenant(
     throw new ConfigError(file, [{ path: "crm.config", message: (error as Error).message }]);
   }
   const cacheHash = configHash(config.crm.adapter, config.crm.config);
-  return { config, plugin, adapter, policy: config.match, cacheHash, replies };
+  const token = tokenBytes(config.token);
+  return { config, plugin, adapter, policy: config.match, tokenBytes: token, cacheHash, replies };
 }
 
 /** Every reply template of the tenant, compiled; a ConfigError names each one that does not parse. */

@@ -33,28 +33,38 @@ export function inboundBody(limit: number) {
     },
   });
   return async (ctx: Context, next: Next) => {
-    if (hasBody(ctx) && !ctx.is("json", "urlencoded", ...XML_TYPES)) {
+    const format = formatOf(ctx);
+    if (format === undefined) {
       throw new RequestError(
         "unsupported_type",
         `Content-Type "${ctx.get("Content-Type") || "(none)"}" is not supported; send a GET query, application/x-www-form-urlencoded, application/json or text/xml`,
       );
     }
-    await parse(ctx, next);
+    ctx.state.inboundFormat = format;
+    await (format === "get" ? next() : parse(ctx, next));
   };
+}
+
+/** The format of a request, from its method and Content-Type (read once: type-is is costly per call). */
+function formatOf(ctx: Context): InboundFormat | undefined {
+  if (ctx.method === "GET" || ctx.method === "HEAD" || !hasBody(ctx)) return "get";
+  const type = ctx.request.type;
+  if (type === "application/json" || type.endsWith("+json")) return "json";
+  if (type === "application/x-www-form-urlencoded") return "form";
+  if (XML_TYPES.includes(type)) return "xml";
+  return undefined;
 }
 
 /** The merged fields of a request whose body `inboundBody` parsed. */
 export function readInbound(ctx: Context): Inbound {
+  const format: InboundFormat = ctx.state.inboundFormat ?? "get";
   const body: unknown = (ctx.request as { body?: unknown }).body;
-  if (ctx.method !== "GET" && hasBody(ctx)) {
-    if (ctx.is(...XML_TYPES)) return { fields: mergeFields(ctx.query, parseXmlFields(String(body))), format: "xml" };
-    if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      throw new RequestError("bad_json", "the JSON body must be an object of fields");
-    }
-    const format = ctx.is("json") ? "json" : "form";
-    return { fields: mergeFields(ctx.query, body as Record<string, unknown>), format };
+  if (format === "get") return { fields: mergeFields(ctx.query, {}), format };
+  if (format === "xml") return { fields: mergeFields(ctx.query, parseXmlFields(String(body))), format };
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new RequestError("bad_json", "the JSON body must be an object of fields");
   }
-  return { fields: mergeFields(ctx.query, {}), format: "get" };
+  return { fields: mergeFields(ctx.query, body as Record<string, unknown>), format };
 }
 
 function hasBody(ctx: Context): boolean {

@@ -68,6 +68,12 @@ export async function lookupCaller(
     timings: { lookup: 0, verify: 0, choose: 0 },
   };
   if (!query) return found;
+  const cache = opts.cache;
+  const fresh = cache?.lookup.fresh(cache.key);
+  if (fresh) {
+    found.cache = "hit";
+    return choosing(found, fresh, opts.policy, true);
+  }
   const started = performance.now();
   let kept: Contact[];
   // Asks the CRM and verifies what it returns. Under a cache this may outlive the call: it goes on after
@@ -87,7 +93,6 @@ export async function lookupCaller(
     return verified.kept;
   };
   try {
-    const cache = opts.cache;
     const pending = cache
       ? cache.lookup.get(cache.key, cache.ttls, ask).then((answer) => {
           found.cache = answer.outcome;
@@ -106,10 +111,35 @@ export async function lookupCaller(
   } finally {
     found.timings.lookup = performance.now() - started;
   }
+  return choosing(found, kept, opts.policy);
+}
+
+const choices = new WeakMap<MatchPolicy, WeakMap<Contact[], Choice>>();
+
+/**
+ * `choose`, remembered per cached candidate list: an in-memory cache hit brings back the same array, and
+ * the same candidates under the same policy always give the same choice.
+ */
+function chooseOnce(kept: Contact[], policy: MatchPolicy): Choice {
+  let byList = choices.get(policy);
+  if (!byList) {
+    byList = new WeakMap();
+    choices.set(policy, byList);
+  }
+  let choice = byList.get(kept);
+  if (!choice) {
+    choice = choose(kept, policy);
+    byList.set(kept, choice);
+  }
+  return choice;
+}
+
+/** The last part of stage 4: the match policy picks among the verified candidates. */
+function choosing(found: Found, kept: Contact[], policy: MatchPolicy, cached = false): Found {
   found.kept = kept;
-  const choosing = performance.now();
-  const choice = choose(found.kept, opts.policy);
-  found.timings.choose = performance.now() - choosing;
+  const started = performance.now();
+  const choice = cached ? chooseOnce(kept, policy) : choose(kept, policy);
+  found.timings.choose = performance.now() - started;
   found.choice = choice;
   found.contact = choice.contact;
   found.ambiguous = choice.ambiguous;

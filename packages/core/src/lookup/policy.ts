@@ -58,9 +58,21 @@ export interface Choice {
  * candidates are put in a canonical order first, resolvers keep every record that ties for best, and a
  * record is named only when a resolver singled it out (or all that remain are one person).
  */
+const companyKindsOf = new WeakMap<MatchPolicy, Set<string>>();
+
+/** The policy's company kinds, folded once per policy rather than on every call. */
+function foldedCompanyKinds(policy: MatchPolicy): Set<string> {
+  let kinds = companyKindsOf.get(policy);
+  if (!kinds) {
+    kinds = new Set(policy.companyKinds.map(foldTr));
+    companyKindsOf.set(policy, kinds);
+  }
+  return kinds;
+}
+
 export function choose(candidates: readonly Contact[], policy: MatchPolicy): Choice {
-  const records = canonical(candidates);
-  const companyKinds = new Set(policy.companyKinds.map(foldTr));
+  const records = candidates.length > 1 ? canonical(candidates) : [...candidates];
+  const companyKinds = foldedCompanyKinds(policy);
   const people = records.filter((c) => !companyKinds.has(foldTr(c.kind ?? "")));
   const companyFallback = people.length === 0 && records.length > 0 && policy.companyFallback;
   let pool = companyFallback ? records : people;

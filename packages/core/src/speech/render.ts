@@ -8,7 +8,15 @@ export interface CompiledReply {
   result: string;
   redirect?: Template;
   say?: Template;
+  /**
+   * Decisions already rendered, by contact, when every template reads only the contact: a repeat caller
+   * answered from the in-memory cache brings the same contact object, and rendering is most of a call's cost.
+   */
+  rendered?: WeakMap<object, Decision>;
 }
+
+/** Stands for "no contact" in the `rendered` memo. */
+const UNKNOWN = {};
 
 /** Compiles a reply's templates; a syntax error names the path inside the tenant file. */
 export function compileReply(reply: ReplyConfig, path: string): CompiledReply {
@@ -22,7 +30,24 @@ export function compileReply(reply: ReplyConfig, path: string): CompiledReply {
       throw new Error(`${path}.${key}: the template does not parse: ${(error as Error).message}`);
     }
   }
+  if (compiled.redirect?.contactOnly !== false && compiled.say?.contactOnly !== false)
+    compiled.rendered = new WeakMap();
   return compiled;
+}
+
+/** Stage 6 for one call: `render`, or the decision this reply already rendered for this contact. */
+export function renderFor(
+  reply: CompiledReply,
+  contact: Contact | null,
+  call: CallEvent,
+  opts: { tokenField: string; maxLength: number },
+): Decision {
+  const memo = reply.rendered;
+  const cached = memo?.get(contact ?? UNKNOWN);
+  if (cached) return cached;
+  const decision = render(reply, templateScope(contact, call, opts.tokenField), opts.maxLength);
+  memo?.set(contact ?? UNKNOWN, Object.freeze(decision));
+  return decision;
 }
 
 /** What templates see of a contact: its data, with `name` filled from its parts when the CRM has none. */
