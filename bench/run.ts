@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { parse, stringify } from "yaml";
+import { seedPostgresContacts } from "../plugins/sql/test/fixtures/bench-seed.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -87,6 +88,8 @@ async function load(
   url: string,
   opts: {
     body?: string;
+    /** A new body for every request (distinct callers). */
+    bodies?: () => string;
     deadline?: number;
     expectBody?: string;
     connections?: number;
@@ -94,9 +97,16 @@ async function load(
     duration?: number;
   } = {},
 ): Promise<Measured> {
-  const request = opts.body
-    ? { method: "POST" as const, headers: { "content-type": "application/json" }, body: opts.body }
-    : { method: "GET" as const };
+  const next = opts.bodies;
+  const request = next
+    ? {
+        method: "POST" as const,
+        headers: { "content-type": "application/json" },
+        requests: [{ setupRequest: (req: object) => ({ ...req, body: next() }) }],
+      }
+    : opts.body
+      ? { method: "POST" as const, headers: { "content-type": "application/json" }, body: opts.body }
+      : { method: "GET" as const };
   await autocannon({ url, ...request, connections: CONNECTIONS, duration: 1 }); // warm-up
   let late = 0;
   let total = 0;
@@ -172,6 +182,25 @@ results.push(
     },
   ),
 );
+
+// cache misses against PostgreSQL: 100k indexed contacts, a different caller on every request
+const contacts = await seedPostgresContacts(
+  100_000,
+  process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+);
+try {
+  const sql = configDir("sql", (t) => {
+    t.crm = { adapter: "sql", config: contacts.config };
+    t.cache = { ttl: 0, notFoundTtl: 0, staleFor: 0 };
+  });
+  let i = 0;
+  const caller = () => call(`0${contacts.phone(1 + ((i++ * 7919) % contacts.rows)).slice(3)}`);
+  results.push(
+    await measure("hub: cache miss, PostgreSQL 100k", hub, { CONFIG_DIR: sql }, { bodies: caller, deadline: 1500 }),
+  );
+} finally {
+  await contacts.cleanup();
+}
 
 // CRM calls per key: a counting CRM behind the hub
 const countPort = await freePort();

@@ -79,8 +79,20 @@ export async function lookupCaller(
   // Asks the CRM and verifies what it returns. Under a cache this may outlive the call: it goes on after
   // the deadline, up to the hard limit, so the next call finds the answer.
   const ask = async (): Promise<Contact[]> => {
-    const signal = AbortSignal.timeout(opts.limitMs ?? opts.deadlineMs);
-    const returned = await Promise.race([adapter.lookup(query, { signal, log: opts.log }), rejectOnAbort(signal)]);
+    // a timer cleared when the lookup ends (AbortSignal.timeout would keep one alive per call until it fires)
+    const limit = new AbortController();
+    const limitMs = opts.limitMs ?? opts.deadlineMs;
+    const timer = setTimeout(
+      () => limit.abort(new DOMException(`no answer within ${limitMs} ms`, "TimeoutError")),
+      limitMs,
+    );
+    const { signal } = limit;
+    let returned: Contact[];
+    try {
+      returned = await Promise.race([adapter.lookup(query, { signal, log: opts.log }), rejectOnAbort(signal)]);
+    } finally {
+      clearTimeout(timer);
+    }
     found.crmMs = performance.now() - started;
     found.candidates = returned.length;
     found.returned = returned;
