@@ -1,5 +1,6 @@
 import type { Logger } from "@santral-hub/sdk";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { LRUCache } from "lru-cache";
 import { type CacheStore, ENTRY_VERSION, type Entry } from "./store.js";
 
 export interface RedisStoreOptions {
@@ -20,6 +21,7 @@ export class RedisStore implements CacheStore {
   readonly kind = "redis";
   private readonly client: Redis | Cluster;
   private up = false;
+  private readonly parsed = new LRUCache<string, Entry>({ max: 10_000 });
 
   constructor(options: RedisStoreOptions) {
     const common: RedisOptions = {
@@ -76,7 +78,13 @@ export class RedisStore implements CacheStore {
   async get(key: string): Promise<Entry | undefined> {
     const raw = await this.client.get(key);
     if (raw === null) return undefined;
-    const entry = JSON.parse(raw) as Entry;
+    // The same stored answer comes back for every call of a repeat caller: parsing it once gives the same
+    // objects each time, so what core derives from them (the choice, the rendered reply) is reused too.
+    let entry = this.parsed.get(raw);
+    if (!entry) {
+      entry = JSON.parse(raw) as Entry;
+      this.parsed.set(raw, entry);
+    }
     return entry.v === ENTRY_VERSION ? entry : undefined;
   }
 

@@ -72,7 +72,7 @@ export async function lookupCaller(
   const fresh = cache?.lookup.fresh(cache.key);
   if (fresh) {
     found.cache = "hit";
-    return choosing(found, fresh, opts.policy, true);
+    return choosing(found, fresh, opts.policy);
   }
   const started = performance.now();
   let kept: Contact[];
@@ -129,8 +129,8 @@ export async function lookupCaller(
 const choices = new WeakMap<MatchPolicy, WeakMap<Contact[], Choice>>();
 
 /**
- * `choose`, remembered per cached candidate list: an in-memory cache hit brings back the same array, and
- * the same candidates under the same policy always give the same choice.
+ * `choose`, remembered per candidate list: a cache hit brings back the same array (the memory store keeps it,
+ * the Redis store reuses what it parsed), and the same candidates under one policy give the same choice.
  */
 function chooseOnce(kept: Contact[], policy: MatchPolicy): Choice {
   let byList = choices.get(policy);
@@ -147,10 +147,10 @@ function chooseOnce(kept: Contact[], policy: MatchPolicy): Choice {
 }
 
 /** The last part of stage 4: the match policy picks among the verified candidates. */
-function choosing(found: Found, kept: Contact[], policy: MatchPolicy, cached = false): Found {
+function choosing(found: Found, kept: Contact[], policy: MatchPolicy): Found {
   found.kept = kept;
   const started = performance.now();
-  const choice = cached ? chooseOnce(kept, policy) : choose(kept, policy);
+  const choice = chooseOnce(kept, policy);
   found.timings.choose = performance.now() - started;
   found.choice = choice;
   found.contact = choice.contact;
