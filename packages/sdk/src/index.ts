@@ -1,3 +1,4 @@
+export { duration } from "./config.js";
 export type { Contact, LookupQuery } from "./contact.js";
 export { CRM_ERROR_KINDS, CrmError, type CrmErrorKind, isCrmError } from "./errors.js";
 export { DEFAULT_REGION, type Phone, parsePhone, phoneShapes, phonesIn } from "./phone.js";
@@ -9,5 +10,6 @@ export {
   type LookupContext,
   type Plugin,
   type PluginContext,
+  type RateLimiter,
   SDK_CONTRACT_VERSION,
 } from "./plugin.js";

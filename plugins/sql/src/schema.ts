@@ -1,21 +1,9 @@
+import { duration } from "@santral-hub/sdk";
 import { z } from "zod";
 import { type Dialect, parseQuery, QueryError, type Role } from "./statement.js";
 import { isTimeZone } from "./time.js";
 
 const column = z.string().trim().min(1).describe("a column of the query's result");
-
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-
-/** `1500ms`, `2s`, `1m`, or a number of milliseconds → milliseconds. */
-const duration = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
-  if (typeof value === "number") return value;
-  const match = DURATION.exec(value.trim());
-  const ms = match ? Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1)) : 0;
-  if (ms > 0) return ms;
-  ctx.addIssue({ code: "custom", message: `"${value}" is not a duration; write 1500ms, 2s or 1m`, input: value });
-  return z.NEVER;
-});
 
 const columns = z
   .strictObject({

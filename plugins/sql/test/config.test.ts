@@ -35,7 +35,7 @@ describe("config", () => {
       expect(configSchema.parse({ ...base, statementTimeout: given }).statementTimeout).toBe(ms);
     }
     expect(issues({ ...base, statementTimeout: "soon" })).toEqual([
-      { path: "statementTimeout", message: '"soon" is not a duration; write 1500ms, 2s or 1m' },
+      { path: "statementTimeout", message: '"soon" is not a duration; write 1500ms, 2s, 10m or 1h' },
     ]);
   });
 

@@ -18,22 +18,5 @@ export const oneOrMany = z.preprocess(
   z.array(text.pipe(z.string().trim().min(1, "empty; write a value"))).min(1, "empty list; give at least one value"),
 );
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `1500ms`, `2s`, `10m`, `1h`, or a number of milliseconds → milliseconds. */
-export const duration = z.preprocess(
-  (v) => (typeof v === "number" ? `${v}ms` : v),
-  z.string().transform((value, ctx) => {
-    const match = DURATION.exec(value.trim());
-    if (!match) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${value}" is not a duration; write 1500ms, 2s, 10m or 1h`,
-        input: value,
-      });
-      return z.NEVER;
-    }
-    return Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? "ms"] ?? 1));
-  }),
-);
+/** `1500ms`, `2s`, `10m`, `1h`, or a number of milliseconds → milliseconds (the sdk's, shared with plugins). */
+export { duration } from "@santral-hub/sdk";
