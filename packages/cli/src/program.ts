@@ -1,5 +1,12 @@
 import path from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { registerCacheCommands } from "./commands/cache.js";
+import { registerCallCommand } from "./commands/call.js";
+import { registerCheckCommand } from "./commands/check.js";
+import { registerLookupCommand } from "./commands/lookup.js";
+import { registerPluginCommands } from "./commands/plugin.js";
+import { registerStartCommand } from "./commands/start.js";
+import { registerTenantCommands } from "./commands/tenant.js";
 import { explainCommand } from "./explain-command.js";
 
 /** Where the CLI writes and what it reads of its process: tests pass their own. */
@@ -10,8 +17,22 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-/** 0: done; 1: the tenant is unknown or its config is broken; 2: the command line is wrong. */
-export const EXIT = { ok: 0, tenant: 1, usage: 2 } as const;
+/**
+ * The exit codes scripts can rely on (packages/cli/README.md): 0 done; 1 what was asked cannot be done as
+ * the config stands (a tenant unknown or broken, a file that exists, an error answer); 2 the command line
+ * is wrong; 3 something out of reach (the hub, the CRM, Redis).
+ */
+export const EXIT = { ok: 0, failed: 1, tenant: 1, usage: 2, unreachable: 3 } as const;
+
+/** What every command's registration gets: the process's I/O, and how to set the exit code. */
+export interface Cli {
+  io: Io;
+  exit(code: number): void;
+  /** `--config`, else $CONFIG_DIR, else ./config, resolved against the working directory. */
+  configDir(option: string | undefined): string;
+}
+
+export const CONFIG_OPTION = ["--config <dir>", "the config directory (default: $CONFIG_DIR, else ./config)"] as const;
 
 const EXPLAIN_HELP = `
 The report names the caller and the records found in full (numbers and names), unlike the hub's logs:
@@ -28,12 +49,28 @@ Examples:
 /** Runs one command line (without `node` and the script); resolves to the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
+  const cli: Cli = {
+    io,
+    exit: (c) => {
+      code = c;
+    },
+    configDir: (option) => path.resolve(io.cwd, option ?? io.env.CONFIG_DIR ?? "config"),
+  };
   const program = new Command("santral-hub")
     .description("santral-hub: recognise callers in a tenant's CRM, route and greet them")
     .version("0.1.0")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError("(add --help for usage)");
+  // commands made with .command() inherit these settings, nested ones (`tenant add`) too
+
+  registerStartCommand(program, cli);
+  registerCheckCommand(program, cli);
+  registerTenantCommands(program, cli);
+  registerCallCommand(program, cli);
+  registerLookupCommand(program, cli);
+  registerCacheCommands(program, cli);
+  registerPluginCommands(program, cli);
 
   program
     .command("explain")
@@ -42,11 +79,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .argument("<number...>", "the caller's number, in any form the PBX sends, spaces allowed (anonymous: withheld)")
     .option("--customer-number <digits>", "the digits the caller typed, for a step with lookup: customerNumber")
     .option("--step <name>", "the step to explain (default: the tenant's first)")
-    .option("--config <dir>", "the config directory (default: $CONFIG_DIR, else ./config)")
+    .option(...CONFIG_OPTION)
     .option("--json", "print the explanation as JSON, for scripts")
     .addHelpText("after", EXPLAIN_HELP)
     .action(async (tenant: string, number: string[], options: ExplainFlags) => {
-      const configDir = path.resolve(io.cwd, options.config ?? io.env.CONFIG_DIR ?? "config");
+      const configDir = cli.configDir(options.config);
       code = await explainCommand({ ...options, tenant, number: number.join(" "), configDir }, io);
     });
 
@@ -58,6 +95,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     throw error;
   }
   return code;
+}
+
+/** `--port 3000`: a whole number from 0 to 65535. */
+export function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError("not a port number (0 to 65535)");
+  return port;
 }
 
 interface ExplainFlags {

@@ -5,13 +5,19 @@ import { callLine } from "./call-log.js";
 import { type NetsantralReply, parseCall, writeReply } from "./dialect/netsantral.js";
 import type { Hub } from "./hub/hub.js";
 import { readInbound } from "./inbound/body.js";
-import { lookupCaller, queryFor } from "./lookup/lookup-caller.js";
+import { RequestError } from "./inbound/errors.js";
+import { type Found, lookupCaller, queryFor } from "./lookup/lookup-caller.js";
+import type { CallOutcome } from "./metrics/hub-metrics.js";
 
 /** One call, top to bottom: the seven stages of DESIGN.md. */
 export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralReply> {
   const started = performance.now();
   const { fields, format } = readInbound(ctx); // 1 inbound
   const tenant = hub.authenticate(ctx.params.tenant, fields); // 2 tenant
+  if (!hub.admit(tenant, started)) {
+    hub.metrics.rateLimited(tenant.config.id);
+    throw new RequestError("rate_limited", "too many calls for this tenant", false);
+  }
   const step = hub.step(tenant, ctx.params.step);
   const { config } = tenant;
   const call = parseCall(fields, format, config.region); // 3 call
@@ -33,9 +39,26 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralRepl
       "redirect rendered empty; answering the fallback",
     );
   }
-  hub.log.info(
-    callLine(call, { tenant: config.id, step: step.name, found, rule: match.rule, decision, started }),
-    "call",
-  );
+  const outcome = outcomeOf(found, query !== null);
+  const line = callLine(call, {
+    tenant: config.id,
+    step: step.name,
+    outcome,
+    found,
+    rule: match.rule,
+    decision,
+    started,
+  });
+  hub.log.info(line, "call");
+  const late = found.error?.kind === "timeout"; // the deadline passed: answered without the CRM
+  hub.metrics.call(config.id, step, outcome, found.cache, late, (performance.now() - started) / 1000);
   return writeReply(decision); // 7 reply
+}
+
+/** What the lookup came to, for the call's log line and its metrics. */
+function outcomeOf(found: Found, asked: boolean): CallOutcome {
+  if (found.failed) return "failed";
+  if (found.contact) return "known";
+  if (found.ambiguous) return "ambiguous";
+  return asked ? "unknown" : "none";
 }

@@ -8,10 +8,22 @@ export {
   explain,
 } from "./explain.js";
 export { handleCall } from "./handle-call.js";
+export { type Readiness, readiness } from "./health.js";
 export { type HubConfig, loadHubConfig } from "./hub/config.js";
 export { Hub, type HubOptions } from "./hub/hub.js";
 export type { LiveTenant } from "./hub/live-tenant.js";
+export type { ReloadReport } from "./hub/reload.js";
+export { idOf as tenantIdOfFile } from "./hub/reload.js";
 export { REQUEST_ERRORS, RequestError, type RequestErrorCode } from "./inbound/errors.js";
-export { createLogger, maskNumber } from "./log.js";
+export { createLogger, type HubLogger, type LoggerOptions, maskNumber } from "./log.js";
 export { DEFAULT_POLICY, type MatchPolicy, RESOLVERS, type Resolver } from "./lookup/policy.js";
+export { type CallOutcome, HubMetrics, type TenantState } from "./metrics/hub-metrics.js";
+export { type HubProcess, type RunOptions, runHub } from "./run/run-hub.js";
 export { createApp } from "./server.js";
+export { loadTenantDir, loadTenantFile } from "./tenants/load.js";
+export type { TenantConfig } from "./tenants/types.js";
+export { type CheckReport, checkConfig, type TenantCheck } from "./tools/check.js";
+export { type CacheState, type LookupResult, lookupNumber } from "./tools/lookup-number.js";
+export { type ConfigSchema, pluginConfigSchema } from "./tools/plugin-schema.js";
+export { purgeCache } from "./tools/purge-cache.js";
+export { ToolError } from "./tools/tool-error.js";

@@ -1,14 +1,34 @@
 import { pino } from "pino";
+import pretty from "pino-pretty";
 
 export type HubLogger = pino.Logger;
+
+export interface LoggerOptions {
+  /** Readable lines rather than JSON; default: when stdout is a terminal (`LOG_FORMAT=json|pretty` decides). */
+  pretty?: boolean;
+  /** Where pretty lines go; default stdout. For tests. */
+  stream?: NodeJS.WritableStream;
+}
 
 /**
  * pino JSON on stdout; `level: silent` in tests. Piped to a log collector, lines are buffered (up to
  * 4 KiB, written at least every second) rather than costing a write syscall per call; on a terminal they
- * are written at once.
+ * are written at once, one readable line each (pino-pretty).
  */
-export function createLogger(level = process.env.LOG_LEVEL ?? "info"): HubLogger {
-  if (process.stdout.isTTY) return pino({ level, base: { service: "santral-hub" } });
+export function createLogger(level = process.env.LOG_LEVEL ?? "info", options: LoggerOptions = {}): HubLogger {
+  const format = process.env.LOG_FORMAT;
+  const readable = options.pretty ?? (format === "pretty" || (format !== "json" && process.stdout.isTTY === true));
+  if (readable) {
+    const stream = pretty({
+      colorize: options.stream === undefined && process.stdout.isTTY === true,
+      singleLine: true,
+      translateTime: "SYS:HH:MM:ss.l",
+      ignore: "pid,hostname,service",
+      sync: true,
+      ...(options.stream ? { destination: options.stream } : {}),
+    });
+    return pino({ level, base: { service: "santral-hub" } }, stream);
+  }
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   setInterval(() => destination.flush(), 1000).unref();
   process.once("exit", () => destination.flushSync());

@@ -31,12 +31,34 @@ export interface CrmAdapter {
   close?(): Promise<void>;
 }
 
+/**
+ * A budget of requests per second, for a CRM that caps its API (HubSpot's search: a few a second per
+ * account). Every adapter that names the same budget draws from it: in one process, and on every hub
+ * node that shares the hub's Redis.
+ */
+export interface RateLimiter {
+  /**
+   * Resolves when the caller may send one request, taking a slot of the budget; waits while the budget
+   * of the last second is spent. Rejects with `signal.reason` when the signal aborts first (or already
+   * has), and then takes no slot.
+   */
+  acquire(signal: AbortSignal): Promise<void>;
+}
+
 export interface PluginContext {
   /** The tenant this adapter serves. */
   tenant: string;
   /** Directory of the tenant's config file: relative paths in plugin config resolve against it. */
   configDir: string;
   log: Logger;
+  /**
+   * The hub's shared rate limiter: at most `perSecond` acquisitions per second for `name`, across
+   * tenants, adapters and (with Redis configured) hub nodes. Name the CRM account or credential the
+   * limit belongs to, e.g. `hubspot:search:<account>`. When Redis is down it falls back to a limit per
+   * process rather than block calls. Absent on an older hub or outside one (tests, tools): a plugin then
+   * limits itself, per process.
+   */
+  rateLimiter?(name: string, perSecond: number): RateLimiter;
 }
 
 /** What a plugin cannot do; the conformance kit skips the matching tests with this reason. */

@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { interpolateEnv, MissingEnvError } from "../tenants/env.js";
+import { rateLimitSchema } from "../tenants/fields.js";
 
 const hubSchema = z
   .object({
@@ -55,6 +57,29 @@ const hubSchema = z
       .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .strict()
       .default({ level: "info" }),
+    metrics: z
+      .object({
+        port: z.number().int().min(1).max(65535).optional().describe("serve /metrics on this port instead"),
+        token: z.string().min(16).optional().describe("require Authorization: Bearer <token> on /metrics"),
+      })
+      .strict()
+      .default({}),
+    rateLimit: rateLimitSchema
+      .default({ perSecond: 20, burst: 40 })
+      .describe("calls per second per tenant (a tenant file may set its own); 0: unlimited"),
+    shutdown: z
+      .object({
+        grace: z.number().int().min(0).default(10_000).describe("ms the calls in flight get to finish on SIGTERM"),
+      })
+      .strict()
+      .default({ grace: 10_000 }),
+    reload: z
+      .object({
+        watch: z.boolean().default(true).describe("reload tenant files when they change (SIGHUP always does)"),
+        debounce: z.number().int().min(0).max(10_000).default(200).describe("ms of quiet before a reload"),
+      })
+      .strict()
+      .default({ watch: true, debounce: 200 }),
   })
   .strict();
 
@@ -68,6 +93,12 @@ export async function loadHubConfig(dir: string, env: NodeJS.ProcessEnv = proces
     raw = parseYaml(await readFile(file, "utf8")) ?? {};
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  try {
+    raw = interpolateEnv(raw, env); // a metrics token or a Redis password stays in the environment
+  } catch (error) {
+    if (!(error instanceof MissingEnvError)) throw error;
+    throw new Error(`${file}: ${error.message}`);
   }
   const parsed = hubSchema.safeParse(raw);
   if (!parsed.success) {

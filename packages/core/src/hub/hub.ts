@@ -1,15 +1,22 @@
-import { type Logger, parsePhone } from "@santral-hub/sdk";
+import type { Logger } from "@santral-hub/sdk";
 import { createCache } from "../cache/create.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
+import { purgeAnswers } from "../cache/purge.js";
 import { RequestError } from "../inbound/errors.js";
 import type { Fields } from "../inbound/fields.js";
+import { createLimiters, type Limiters } from "../limits/limiters.js";
+import { HubMetrics } from "../metrics/hub-metrics.js";
+import { instrumentAdapter } from "../metrics/instrument.js";
 import { normaliseDid } from "../tenants/did.js";
-import { ConfigError } from "../tenants/errors.js";
-import { loadTenantDir } from "../tenants/load.js";
+import type { Env } from "../tenants/env.js";
+import type { ConfigError } from "../tenants/errors.js";
 import { tokenMatches } from "../tenants/token.js";
 import type { StepConfig } from "../tenants/types.js";
+import { CallRates } from "./call-rate.js";
 import type { HubConfig } from "./config.js";
 import { type LiveTenant, startTenant } from "./live-tenant.js";
+import { logReload, type ReloadReport, reloadTenants } from "./reload.js";
+import { Retiring } from "./retire.js";
 
 export interface HubOptions {
   config: HubConfig;
@@ -23,38 +30,80 @@ export interface HubOptions {
 
 /** Every tenant the hub serves, by id and by DID, and how a request finds and proves its tenant. */
 export class Hub {
+  /** The tenant files that did not load on the last (re)load. */
   readonly errors: ConfigError[] = [];
-  private readonly byId = new Map<string, LiveTenant>();
-  private readonly byDid = new Map<string, LiveTenant>();
+  /** What the last (re)load did; for `/readyz`. */
+  lastReload: ReloadReport | undefined;
+  readonly metrics = new HubMetrics();
+  /** Set on shutdown: `/readyz` answers 503 so a load balancer stops sending calls. */
+  draining = false;
+  private byId = new Map<string, LiveTenant>();
+  private byDid = new Map<string, LiveTenant>();
+  private source: { env: Env; resolveFrom: string[] } = { env: {}, resolveFrom: [] };
+  private rates!: CallRates;
+  private retiring!: Retiring;
+  private reloading: Promise<unknown> = Promise.resolve();
+  private readonly logged = new Map<string, string>();
 
   private constructor(
     readonly config: HubConfig,
     readonly cache: LookupCache,
     readonly log: Logger,
     readonly now: () => Date,
+    /** Rate limits plugins ask for (`PluginContext.rateLimiter`), on the cache's backend. */
+    readonly limiters: Limiters,
   ) {}
 
   /** Loads every tenant file; a broken one is reported and skipped, never stopping the others. */
   static async start(options: HubOptions): Promise<Hub> {
     const cache = await createCache(options.config.cache, options.log);
-    const hub = new Hub(options.config, cache, options.log, options.now ?? (() => new Date()));
-    const { tenants, errors } = await loadTenantDir(options.config.tenantsDir, options.env ?? process.env);
-    hub.errors.push(...errors);
-    const resolveFrom = options.resolveFrom ?? [process.cwd(), options.config.dir];
-    for (const config of tenants) {
-      try {
-        const tenant = await startTenant(config, { resolveFrom, log: options.log });
-        hub.byId.set(config.id, tenant);
-        for (const did of config.dids) hub.byDid.set(did, tenant);
-      } catch (error) {
-        hub.errors.push(
-          error instanceof ConfigError ? error : new ConfigError(config.file, [{ path: "", message: String(error) }]),
-        );
-      }
-    }
-    for (const error of hub.errors) options.log.error({ file: error.file }, error.message);
-    options.log.info({ tenants: [...hub.byId.keys()], broken: hub.errors.length }, "tenants loaded");
+    const limiters = await createLimiters(options.config.cache, options.log);
+    const hub = new Hub(options.config, cache, options.log, options.now ?? (() => new Date()), limiters);
+    hub.source = {
+      env: options.env ?? process.env,
+      resolveFrom: options.resolveFrom ?? [process.cwd(), options.config.dir],
+    };
+    hub.rates = new CallRates(options.config.rateLimit, options.log);
+    hub.retiring = new Retiring(options.log);
+    await hub.reload();
     return hub;
+  }
+
+  /**
+   * Reads the tenant files again and swaps the result in at once (see `reloadTenants`): on start, when the
+   * directory changes, on SIGHUP. Passes run one after the other, never two at once.
+   */
+  reload(): Promise<ReloadReport> {
+    const first = this.lastReload === undefined;
+    const pass = async () => {
+      const next = await reloadTenants(this.byId, {
+        tenantsDir: this.config.tenantsDir,
+        env: this.source.env,
+        start: async (config) => {
+          const { resolveFrom } = this.source;
+          const tenant = await startTenant(config, { resolveFrom, log: this.log, limiters: this.limiters });
+          tenant.adapter = instrumentAdapter(tenant.adapter, tenant.plugin.name, this.metrics);
+          return tenant;
+        },
+      });
+      this.byId = next.byId;
+      this.byDid = next.byDid;
+      this.errors.splice(0, this.errors.length, ...next.errors);
+      this.retiring.retire(next.retired);
+      for (const id of next.report.removed) this.rates.forget(id);
+      this.lastReload = next.report;
+      this.metrics.reload(next.report.states, next.report.at);
+      logReload(this.log, next, this.logged, first);
+      return next.report;
+    };
+    const run = this.reloading.then(pass, pass);
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  /** True when the tenant may make one more call now; past its `rateLimit`, the call gets 429. */
+  admit(tenant: LiveTenant, now: number): boolean {
+    return this.rates.admit(tenant.config.id, tenant.config.rateLimit, now);
   }
 
   tenants(): LiveTenant[] {
@@ -95,14 +144,13 @@ export class Hub {
   async purge(tenantId: string, number?: string): Promise<number> {
     const tenant = this.byId.get(tenantId);
     if (!tenant) throw new Error(`no tenant "${tenantId}" on this hub`);
-    if (number === undefined) return this.cache.purge(tenantId);
-    const phone = parsePhone(number, tenant.config.region);
-    if (!phone) throw new Error(`"${number}" is not a phone number`);
-    return this.cache.purge(tenantId, { phone });
+    return purgeAnswers(this.cache, tenantId, tenant.config.region, number);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.tenants().map((t) => t.adapter.close?.()));
+    await this.reloading; // a pass still starting adapters would leave them open
+    await Promise.allSettled([...this.tenants().map((t) => t.adapter.close?.()), this.retiring.closeAll()]);
     await this.cache.store.close();
+    await this.limiters.close();
   }
 }

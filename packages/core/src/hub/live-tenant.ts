@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { CrmAdapter, Logger, Plugin } from "@santral-hub/sdk";
 import { configHash } from "../cache/key.js";
+import type { Limiters } from "../limits/limiters.js";
 import type { MatchPolicy } from "../lookup/policy.js";
 import { loadPlugin } from "../plugins/load-plugin.js";
 import { type CompiledReply, compileReply } from "../speech/render.js";
@@ -28,7 +29,7 @@ export interface LiveTenant {
  */
 export async function startTenant(
   config: TenantConfig,
-  opts: { resolveFrom: string[]; log: Logger },
+  opts: { resolveFrom: string[]; log: Logger; limiters?: Limiters },
 ): Promise<LiveTenant> {
   const file = config.file;
   let plugin: Plugin;
@@ -45,10 +46,13 @@ export async function startTenant(
   const replies = compileReplies(config);
   let adapter: CrmAdapter;
   try {
+    const { limiters } = opts;
     adapter = await plugin.create(parsed.data, {
       tenant: config.id,
       configDir: path.dirname(file),
       log: opts.log,
+      // one budget per name for the whole hub (and, with Redis, every node): tenants on one CRM account share it
+      ...(limiters ? { rateLimiter: (name: string, perSecond: number) => limiters.get(name, perSecond) } : {}),
     });
   } catch (error) {
     throw new ConfigError(file, [{ path: "crm.config", message: (error as Error).message }]);

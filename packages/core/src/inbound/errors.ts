@@ -10,6 +10,7 @@ export const REQUEST_ERRORS = {
   unknown_step: 404,
   unknown_did: 404,
   too_large: 413,
+  rate_limited: 429,
   unsupported_type: 415,
   unsupported_charset: 415,
 } as const;

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Plugin, SDK_CONTRACT_VERSION } from "@santral-hub/sdk";
 
 /**
@@ -28,11 +28,14 @@ export function loadPlugin(adapter: string, from: string[]): Promise<Plugin> {
   return plugin;
 }
 
+/** Last, the hub's own installation: a plugin installed beside the hub is found from any working directory. */
+const HUB_DIR = path.dirname(fileURLToPath(import.meta.url));
+
 async function importPlugin(names: string[], from: string[]): Promise<Plugin> {
   let resolved: string | undefined;
   let name = names[0] ?? "";
   search: for (const candidate of names) {
-    for (const dir of from) {
+    for (const dir of [...from, HUB_DIR]) {
       try {
         resolved = createRequire(path.join(path.resolve(dir), "noop.js")).resolve(candidate);
         name = candidate;

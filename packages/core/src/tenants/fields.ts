@@ -20,3 +20,14 @@ export const oneOrMany = z.preprocess(
 
 /** `1500ms`, `2s`, `10m`, `1h`, or a number of milliseconds → milliseconds (the sdk's, shared with plugins). */
 export { duration } from "@santral-hub/sdk";
+
+/**
+ * A tenant's call budget, as a token bucket: `perSecond` calls a second on average and up to `burst` at once
+ * (default: twice the rate, at least 1). `perSecond: 0` means unlimited.
+ */
+export const rateLimitSchema = strict({
+  perSecond: z.number().min(0, "use 0 (unlimited) or more").describe("calls a second; 0: unlimited"),
+  burst: z.number().int().min(1, "use 1 or more").optional().describe("calls at once; default: twice perSecond"),
+});
+
+export type RateLimit = z.output<typeof rateLimitSchema>;

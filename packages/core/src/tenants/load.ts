@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument, type ScalarTag } from "yaml";
@@ -77,7 +78,9 @@ export async function loadTenantFile(file: string, env: Env = process.env): Prom
       cause: error,
     });
   }
-  return parseTenantSource(source, file, env);
+  const tenant = parseTenantSource(source, file, env);
+  tenant.fingerprint = createHash("sha256").update(source).digest("base64url");
+  return tenant;
 }
 
 type Loaded = { file: string; tenant: TenantConfig } | { file: string; error: ConfigError };

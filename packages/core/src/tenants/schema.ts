@@ -3,7 +3,7 @@ import { compileCondition } from "../rules/conditions.js";
 import { assertTimeZone } from "../rules/hours.js";
 import { normaliseDid } from "./did.js";
 import { fromZodError } from "./errors.js";
-import { duration, strict, text } from "./fields.js";
+import { duration, rateLimitSchema, strict, text } from "./fields.js";
 import { DEFAULT_MATCH, matchSchema, toPolicy } from "./match-schema.js";
 import { stepName, stepSchema, TARGETS } from "./step-schema.js";
 import type { Condition, StepConfig, TenantConfig } from "./types.js";
@@ -89,6 +89,7 @@ export function tenantSchema(codes: readonly string[] = []) {
       .default(DEFAULT_MATCH)
       .describe("how one caller is chosen when several records carry the number"),
     deadline: duration.default(1500).describe("how long the caller may wait for the CRM, for every step"),
+    rateLimit: rateLimitSchema.optional().describe("calls per second this tenant may make; default: hub.yaml's"),
     steps: z
       .record(stepName, stepSchema(codes))
       .refine((steps) => Object.keys(steps).length > 0, "add at least one step")
@@ -130,6 +131,7 @@ function build(raw: TenantFile, file: string): TenantConfig {
     crm: raw.crm,
     cache: { ttlMs: ttl, notFoundTtlMs: notFoundTtl, staleForMs: staleFor, lookupLimitMs: lookupLimit },
     match: toPolicy(raw.match),
+    ...(raw.rateLimit ? { rateLimit: raw.rateLimit } : {}),
     steps,
     defaultStep,
   };

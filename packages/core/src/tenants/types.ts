@@ -1,6 +1,7 @@
 import type { MatchPolicy } from "../lookup/policy.js";
 import type { RuleFacts } from "../rules/conditions.js";
 import type { TimeWindow } from "../rules/hours.js";
+import type { RateLimit } from "./fields.js";
 
 /** What a rule or fallback answers. `redirect` and `say` are templates, rendered by the speech stage. */
 export interface ReplyConfig {
@@ -72,6 +73,10 @@ export interface TenantConfig {
   cache: { ttlMs: number; notFoundTtlMs: number; staleForMs: number; lookupLimitMs: number };
   /** The `match:` block: how one caller is chosen among the records that carry the number. */
   match: MatchPolicy;
+  /** The tenant's own call budget; absent: the hub's (`hub.yaml` `rateLimit`). */
+  rateLimit?: RateLimit;
+  /** A hash of the file's text: a reload restarts only the tenants whose file changed. */
+  fingerprint?: string;
   /** Steps in file order; the first is {@link defaultStep}. */
   steps: ReadonlyMap<string, StepConfig>;
   defaultStep: StepConfig;

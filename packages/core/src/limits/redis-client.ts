@@ -1,0 +1,49 @@
+import { Cluster, Redis, type RedisOptions } from "ioredis";
+import type { HubConfig } from "../hub/config.js";
+
+/**
+ * A connection to the hub's Redis (`cache:` in hub.yaml) for the rate limiters, built like the cache's:
+ * no offline queue and short command time-outs, so a Redis outage costs a call nothing but the fallback.
+ */
+export function connectRedis(cache: HubConfig["cache"]): Redis | Cluster {
+  const retry = (times: number) => Math.min(100 * 2 ** times, 2000);
+  const common: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: cache.commandTimeout,
+    connectTimeout: 2000,
+    retryStrategy: retry,
+  };
+  if (cache.cluster) {
+    const nodes = cache.cluster.nodes.map(hostPort);
+    return new Cluster(nodes, { enableOfflineQueue: false, redisOptions: common, clusterRetryStrategy: retry });
+  }
+  if (cache.sentinel) {
+    const { name, nodes, password } = cache.sentinel;
+    return new Redis({ ...common, name, sentinels: nodes.map(hostPort), ...(password ? { password } : {}) });
+  }
+  return new Redis(cache.url ?? "redis://127.0.0.1:6379", common);
+}
+
+/** Resolves once connected, or after `ms` regardless; true when connected. */
+export async function redisReady(client: Redis | Cluster, ms: number): Promise<boolean> {
+  if (isReady(client)) return true;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    client.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return isReady(client);
+}
+
+// a function, so that TypeScript does not keep the status it narrowed before the await
+function isReady(client: Redis | Cluster): boolean {
+  return client.status === "ready";
+}
+
+function hostPort(node: string): { host: string; port: number } {
+  const url = new URL(node.includes("://") ? node : `redis://${node}`);
+  return { host: url.hostname, port: Number(url.port || 6379) };
+}

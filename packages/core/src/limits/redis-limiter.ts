@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import type { Cluster, Redis } from "ioredis";
+import { type SlidingWindow, WINDOW_MS } from "./sliding-window.js";
+
+/**
+ * A sliding-window log in one sorted set, timed by Redis's own clock so that nodes whose clocks differ
+ * still share one window. Returns 0 when a slot was taken, else the ms until one frees up.
+ */
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local freeing = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+return math.max(1, tonumber(freeing[2]) + window - now)
+`;
+
+interface Waiter {
+  limit: number;
+  signal: AbortSignal;
+  resolve(): void;
+  reject(reason: unknown): void;
+  onAbort(): void;
+}
+
+export interface RedisHealth {
+  /** Redis failed a command: this acquisition is limited per process instead. */
+  down(error: unknown): void;
+  up(): void;
+}
+
+/**
+ * One budget shared by every node on the same Redis. Waiters of this process queue here and only the
+ * head asks Redis, so a burst of callers costs one Redis command per slot and not one per waiter per
+ * tick. Fails open: when Redis cannot answer, the acquisition goes to the per-process `fallback`.
+ */
+export class RedisLimiter {
+  private readonly key: string;
+  private readonly queue: Waiter[] = [];
+  private readonly id = `${process.pid}.${randomUUID().slice(0, 8)}`;
+  private seq = 0;
+  private running = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly client: Redis | Cluster,
+    name: string,
+    private readonly fallback: SlidingWindow,
+    private readonly health: RedisHealth,
+    private readonly windowMs = WINDOW_MS,
+  ) {
+    // braces make the name a Cluster hash tag; a brace inside the name would end the tag early
+    this.key = `sh:rl:{${name.replace(/[{}]/g, "_")}}`;
+  }
+
+  acquire(limit: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        limit,
+        signal,
+        resolve,
+        reject,
+        onAbort: () => {
+          const at = this.queue.indexOf(waiter);
+          if (at >= 0) this.queue.splice(at, 1);
+          reject(signal.reason);
+          if (at === 0) this.wake?.();
+        },
+      };
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+      this.queue.push(waiter);
+      void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let head = this.queue[0]; head; head = this.queue[0]) {
+        let wait: number;
+        try {
+          wait = await this.ask(head.limit);
+          this.health.up();
+        } catch (error) {
+          this.health.down(error);
+          this.handOver(head);
+          continue;
+        }
+        if (this.queue[0] !== head) continue; // aborted meanwhile; a slot it took is left unused (errs on the safe side)
+        if (wait === 0) {
+          this.settle(head);
+          head.resolve();
+        } else {
+          await this.sleep(wait);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async ask(limit: number): Promise<number> {
+    // without a connection ioredis fails at once (no offline queue): skip the round trip
+    if (this.client.status !== "ready") throw new Error(`redis is ${this.client.status}`);
+    const member = `${this.id}.${++this.seq}`;
+    return Number(await this.client.eval(ACQUIRE, 1, this.key, limit, this.windowMs, member));
+  }
+
+  private handOver(head: Waiter): void {
+    this.settle(head);
+    this.fallback.acquire(head.limit, head.signal).then(head.resolve, head.reject);
+  }
+
+  private settle(head: Waiter): void {
+    this.queue.shift();
+    head.signal.removeEventListener("abort", head.onAbort);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}

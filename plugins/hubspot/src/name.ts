@@ -1,0 +1,2 @@
+/** The adapter name tenants write (`crm.adapter: hubspot`), in every error and log line. */
+export const PLUGIN_NAME = "hubspot";

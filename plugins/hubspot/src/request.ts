@@ -1,0 +1,115 @@
+import { CrmError, type Logger, type RateLimiter } from "@santral-hub/sdk";
+import type { Auth } from "./auth.js";
+import { toCrmError } from "./errors.js";
+import { type Failure, failureOf } from "./failure.js";
+import { PLUGIN_NAME } from "./name.js";
+import { sleep } from "./signals.js";
+
+export interface RequestOptions {
+  auth: Auth;
+  limits: { search: RateLimiter; other: RateLimiter };
+  /** Per second, for messages. */
+  rates: { search: number; other: number };
+  retry: { maxWait: number; attempts: number };
+  requestTimeout: number;
+  log: Logger;
+}
+
+/** A 429 without Retry-After: HubSpot's windows are a second (search) or ten (the burst limit). */
+const POLICY_WAIT_MS: Record<string, number> = { SECONDLY: 1_000, TEN_SECONDLY_ROLLING: 10_000 };
+
+/**
+ * Sends one request the way every HubSpot call goes: a slot of the account's shared rate limit first,
+ * then the token; a 401 refreshes an OAuth token and retries once; a 429 is waited out as HubSpot says
+ * (`Retry-After`), but only when the wait is within `retry.maxWait`, at most `retry.attempts` times, and
+ * while the lookup's signal lives. The plugin cannot see the step's deadline: core's signal is that
+ * deadline (or, with a cache, the background limit), so a wait the signal cuts short, like a slot of the
+ * limit that never comes, gives up as `rate_limited`. Everything else becomes a CrmError at once.
+ */
+export async function send<T>(
+  o: RequestOptions,
+  what: string,
+  budget: "search" | "other",
+  signal: AbortSignal,
+  call: (token: string, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  let refreshed = false;
+  let waits = 0;
+  for (;;) {
+    await quota(o, what, budget, signal);
+    const token = await o.auth.token(signal);
+    const timed = withTimeout(signal, o.requestTimeout);
+    try {
+      return await call(token, timed.signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (timed.signal.aborted) {
+        const text = `${what}: no answer within requestTimeout (${o.requestTimeout} ms)`;
+        throw new CrmError("timeout", PLUGIN_NAME, text, { cause: error });
+      }
+      const failure = failureOf(error);
+      const log = { plugin: PLUGIN_NAME, what, status: failure.status, category: failure.category };
+      if (failure.status === 401 && !refreshed && o.auth.invalidate(token)) {
+        refreshed = true;
+        o.log.info(log, "hubspot: token refused; refreshing it and retrying once");
+        continue;
+      }
+      const wait = failure.status === 429 ? retryWait(failure, o.retry, waits) : undefined;
+      if (wait === undefined) throw toCrmError(failure, { what, auth: o.auth.type }, error);
+      waits++;
+      o.log.warn({ ...log, policy: failure.policy, waitMs: wait }, "hubspot: rate limited; waiting as HubSpot asks");
+      await sleep(wait, signal).catch((reason: unknown) => {
+        throw new CrmError("rate_limited", PLUGIN_NAME, `${what}: HubSpot's rate limit (429) outlasted the lookup`, {
+          cause: reason,
+        });
+      });
+    } finally {
+      timed.clear();
+    }
+  }
+}
+
+/**
+ * `signal`, and aborted after `ms` too. Not `AbortSignal.any([signal, AbortSignal.timeout(ms)])`: the
+ * combined signal holds its sources weakly, and a timeout signal nothing else holds can be collected before
+ * it fires, so a hung request would never be cut.
+ */
+function withTimeout(signal: AbortSignal, ms: number) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, "TimeoutError")), ms);
+  const forward = () => controller.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener("abort", forward, { once: true });
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", forward);
+    },
+  };
+}
+
+/** The wait a 429 asks for, or undefined when it is not worth waiting (a daily limit, too long, too often). */
+export function retryWait(failure: Failure, retry: RequestOptions["retry"], waits: number): number | undefined {
+  if (failure.policy === "DAILY" || waits >= retry.attempts) return undefined;
+  const ms = failure.retryAfterMs ?? POLICY_WAIT_MS[failure.policy ?? "SECONDLY"] ?? 1_000;
+  return ms <= retry.maxWait ? ms : undefined;
+}
+
+async function quota(o: RequestOptions, what: string, budget: "search" | "other", signal: AbortSignal) {
+  signal.throwIfAborted();
+  try {
+    await o.limits[budget].acquire(signal);
+  } catch (reason) {
+    if (!signal.aborted) throw reason;
+    const rate = `${o.rates[budget]}/s`;
+    throw new CrmError(
+      "rate_limited",
+      PLUGIN_NAME,
+      `${what}: no slot within the account's ${budget} limit (${rate}) in time`,
+      {
+        cause: reason,
+      },
+    );
+  }
+}

@@ -1,0 +1,194 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ALL_SCOPES, type Answer, FakeAccounts } from "./accounts.js";
+import { ERRORS, GATEWAY_HTML } from "./errors.js";
+import { search } from "./search.js";
+import { FakeStore } from "./store.js";
+
+export { ALL_SCOPES } from "./accounts.js";
+
+export interface Owner {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+/** What the fake answers instead, for requests whose path matches (by default, the searches). */
+export interface Fault {
+  status: 400 | 429 | 500 | 502 | 503;
+  /** A 400's message. */
+  message?: string;
+  /** How many requests it answers; default all. */
+  times?: number;
+  policy?: "SECONDLY" | "TEN_SECONDLY_ROLLING" | "DAILY";
+  /** Seconds, sent as `Retry-After`. */
+  retryAfter?: number;
+  /** A proxy's HTML page instead of HubSpot's JSON. */
+  html?: boolean;
+  path?: RegExp;
+  /** Only for requests with this access token (one account's storm). */
+  token?: string;
+}
+
+export interface Seen {
+  method: string;
+  path: string;
+  token: string | undefined;
+  /** Wall-clock ms, for HubSpot's per-second counts. */
+  at: number;
+  body: unknown;
+}
+
+const SEARCH = /^\/crm\/v3\/objects\/(contacts|companies)\/search$/;
+const OWNER = /^\/crm\/v3\/owners\/(\d+)$/;
+
+/**
+ * A small HubSpot on 127.0.0.1 for the tests, in HubSpot's wire format: CRM search, owners, OAuth
+ * refresh and token info, its error bodies, and the rate of searches each token sends per second.
+ */
+export class FakeHubSpot {
+  readonly store = new FakeStore();
+  readonly owners = new Map<string, Owner>();
+  readonly seen: Seen[] = [];
+  /** Requests the client gave up on before the answer (an aborted lookup). */
+  dropped = 0;
+  /** Milliseconds every answer waits (a slow HubSpot). */
+  delayMs = 0;
+  private readonly accounts = new FakeAccounts();
+  private readonly faults: Fault[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<FakeHubSpot> {
+    let fake: FakeHubSpot | undefined;
+    const server = createServer((req, res) => void fake?.handle(req, res));
+    server.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    fake = new FakeHubSpot(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return fake;
+  }
+
+  /** A private app's access token, with its scopes. */
+  privateApp(token: string, scopes = ALL_SCOPES): void {
+    this.accounts.privateApp(token, scopes);
+  }
+
+  /** An installed OAuth app: its refresh token trades for access tokens living `lifetimeS`. */
+  oauthApp(app: Parameters<FakeAccounts["oauthApp"]>[0]): void {
+    this.accounts.oauthApp(app);
+  }
+
+  /** From now on `token` answers 401 EXPIRED_AUTHENTICATION, as HubSpot does past a token's lifetime. */
+  expire(token: string): void {
+    this.accounts.expire(token);
+  }
+
+  /** Access tokens issued by OAuth refreshes so far, in order. */
+  issuedTokens(): string[] {
+    return this.accounts.issuedTokens();
+  }
+
+  fault(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  searches(token?: string): Seen[] {
+    return this.seen.filter((s) => SEARCH.test(s.path) && (token === undefined || s.token === token));
+  }
+
+  /** The most searches `token` sent within one wall-clock second, HubSpot's unit for its secondly limit. */
+  maxPerSecond(token?: string): number {
+    const perSecond = new Map<number, number>();
+    for (const s of this.searches(token))
+      perSecond.set(Math.floor(s.at / 1000), (perSecond.get(Math.floor(s.at / 1000)) ?? 0) + 1);
+    return Math.max(0, ...perSecond.values());
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.url);
+    const raw = await read(req);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const body = parse(raw, req.headers["content-type"]);
+    this.seen.push({ method: req.method ?? "", path: url.pathname, token, at: Date.now(), body });
+    res.on("close", () => {
+      if (!res.writableFinished) this.dropped++;
+    });
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (res.destroyed) return;
+    const answer = this.answer(req.method ?? "GET", url.pathname, token, body);
+    const headers: Record<string, string> = { "content-type": "application/json;charset=utf-8", ...answer.headers };
+    if (typeof answer.body === "string") headers["content-type"] = "text/html";
+    res.writeHead(answer.status, headers);
+    res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+  }
+
+  private answer(method: string, path: string, token: string | undefined, body: unknown): Answer {
+    const oauth = this.accounts.answer(method, path, body);
+    if (oauth) return oauth;
+    const object = SEARCH.exec(path)?.[1] as "contacts" | "companies" | undefined;
+    const owner = OWNER.exec(path)?.[1];
+    if (!(method === "POST" && object) && !(method === "GET" && owner)) {
+      return { status: 404, body: ERRORS.notFound(`no route ${method} ${path}`) };
+    }
+    const scope = object ? `crm.objects.${object}.read` : "crm.objects.owners.read";
+    const refused = this.accounts.authenticate(token, scope);
+    if (refused) return refused;
+    const fault = this.faults.find(
+      (f) => (f.times ?? 1) > 0 && (f.path ?? SEARCH).test(path) && (f.token === undefined || f.token === token),
+    );
+    if (fault) {
+      if (fault.times !== undefined) fault.times--;
+      return faultAnswer(fault);
+    }
+    if (object) return search(this.store, object, body);
+    const found = this.owners.get(owner ?? "");
+    if (!found) return { status: 404, body: ERRORS.notFound(`Owner ${owner} not found`) };
+    const times = { createdAt: "2023-01-01T00:00:00.000Z", updatedAt: "2024-01-01T00:00:00.000Z" };
+    return {
+      status: 200,
+      body: { ...found, userId: Number(found.id) + 1, type: "PERSON", archived: false, teams: [], ...times },
+    };
+  }
+}
+
+function faultAnswer(fault: Fault): Answer {
+  if (fault.html) return { status: fault.status, body: GATEWAY_HTML };
+  if (fault.status === 400)
+    return { status: 400, body: ERRORS.validation(fault.message ?? "There was a problem with the request.") };
+  if (fault.status !== 429) return { status: fault.status, body: ERRORS.serverError() };
+  const headers: Record<string, string> =
+    fault.retryAfter === undefined ? {} : { "retry-after": String(fault.retryAfter) };
+  return { status: 429, body: ERRORS.rateLimit(fault.policy ?? "SECONDLY"), headers };
+}
+
+function read(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", () => resolve(""));
+  });
+}
+
+function parse(raw: string, type: string | undefined): unknown {
+  if (raw === "") return undefined;
+  if (type?.includes("x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}

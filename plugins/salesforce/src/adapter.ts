@@ -1,0 +1,133 @@
+import {
+  type Contact,
+  type CrmAdapter,
+  CrmError,
+  type LookupContext,
+  type LookupQuery,
+  type Phone,
+} from "@santral-hub/sdk";
+import type { Connection } from "jsforce";
+import { checkMappings } from "./check.js";
+import type { Limiter } from "./limiter.js";
+import { PLUGIN_NAME } from "./name.js";
+import { OwnerDirectory } from "./owners.js";
+import type { ObjectPlan, Plan } from "./plan.js";
+import { type SfRecord, toContact, type Users } from "./record.js";
+import type { SalesforceConfig } from "./schema.js";
+import type { Session } from "./session.js";
+import { customerNumberQuery, usersQuery } from "./soql.js";
+import { phoneSearch } from "./sosl.js";
+
+export interface AdapterOptions {
+  config: SalesforceConfig;
+  plan: Plan;
+  session: Session;
+  limiter: Limiter;
+  release: () => void;
+}
+
+interface Hit {
+  record: SfRecord;
+  plan: ObjectPlan;
+}
+
+/** One SOSL search per phone lookup, one SOQL query per customer number, on a shared signed-in session. */
+export class SalesforceAdapter implements CrmAdapter {
+  private readonly owners = new OwnerDirectory();
+  private closed = false;
+
+  constructor(private readonly o: AdapterOptions) {}
+
+  async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {
+    ctx.signal.throwIfAborted();
+    if (this.closed) throw new CrmError("unavailable", PLUGIN_NAME, "the adapter is closed");
+    // jsforce takes no AbortSignal: an aborted lookup rejects at once and its request is left to finish
+    // (within requestTimeout) and dropped; it keeps its concurrency slot until then, so the org's limit holds
+    return untilAborted(
+      this.o.limiter.run(ctx.signal, () => this.find(query, ctx.signal)),
+      ctx.signal,
+    );
+  }
+
+  /** Signs in, then describes every mapped object and checks each mapped field exists (`santral-hub check`). */
+  async check(ctx: LookupContext): Promise<void> {
+    ctx.signal.throwIfAborted();
+    await untilAborted(checkMappings(this.o.session, this.o.plan), ctx.signal);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.o.release();
+  }
+
+  private async find(query: LookupQuery, signal: AbortSignal): Promise<Contact[]> {
+    const hits: Hit[] = [];
+    if (query.phone) hits.push(...(await this.search(query.phone)));
+    const typed = query.customerNumber?.trim();
+    if (typed && this.o.config.customerNumber) {
+      signal.throwIfAborted();
+      hits.push(...(await this.byCustomerNumber(typed)));
+    }
+    if (hits.length === 0) return [];
+    signal.throwIfAborted();
+    const users = await this.ownersOf(hits);
+    // the tenant's order of objects is its order of preference; within one object, Salesforce's relevance
+    const rank = (h: Hit) => this.o.plan.objects.indexOf(h.plan);
+    const seen = new Set<string>();
+    return hits
+      .map((h, i) => ({ h, i }))
+      .sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i)
+      .map(({ h }) => toContact(h.record, h.plan, users))
+      .filter((c) => c.id !== "" && !seen.has(c.id) && seen.add(c.id))
+      .slice(0, this.o.config.limit);
+  }
+
+  private async search(phone: Phone): Promise<Hit[]> {
+    const terms = phone.variants.length > 0 ? phone.variants : [phone.e164];
+    const sosl = phoneSearch(terms, this.o.plan.objects, this.o.config.limit);
+    if (sosl === undefined) return [];
+    const result = await this.o.session.call("search", (conn) => conn.search(sosl));
+    return (result.searchRecords ?? []).flatMap((record) => this.hit(record as SfRecord));
+  }
+
+  private async byCustomerNumber(typed: string): Promise<Hit[]> {
+    const { object, field } = this.o.config.customerNumber ?? { object: "", field: "" };
+    const plan = this.o.plan.objects.find((p) => p.object.toLowerCase() === object.toLowerCase());
+    if (!plan) return [];
+    const soql = customerNumberQuery(plan, field, typed, this.o.config.limit);
+    const records = await this.o.session.call("query", (conn) => queryRecords(conn, soql));
+    return records.map((record) => ({ record, plan }));
+  }
+
+  private hit(record: SfRecord): Hit[] {
+    const type = record.attributes?.type?.toLowerCase();
+    const plan = this.o.plan.objects.find((p) => p.object.toLowerCase() === type);
+    return plan ? [{ record, plan }] : [];
+  }
+
+  /** The User fields behind `Owner.X` paths, for the owners of these records only. */
+  private async ownersOf(hits: Hit[]): Promise<Users> {
+    const fields = this.o.plan.userFields;
+    if (fields.length === 0) return new Map();
+    const ids = hits.map((h) => h.record.OwnerId).filter((id): id is string => typeof id === "string");
+    if (ids.length === 0) return new Map();
+    return this.owners.users(ids, (missing) =>
+      this.o.session.call("users", (conn) => queryRecords(conn, usersQuery(fields, missing))),
+    );
+  }
+}
+
+async function queryRecords(conn: Connection, soql: string): Promise<SfRecord[]> {
+  const result = await conn.query(soql);
+  return result.records as SfRecord[];
+}
+
+/** Settles with `work`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}

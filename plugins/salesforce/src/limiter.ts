@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+
+/** At most `max` tasks at once; the rest wait in order, and a waiter whose signal aborts leaves the queue. */
+export class Limiter {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(public max: number) {}
+
+  get running(): number {
+    return this.active;
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  async run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    await this.acquire(signal);
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.drain();
+    }
+  }
+
+  private acquire(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.active < this.max) {
+      this.active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const start = () => {
+        signal.removeEventListener("abort", leave);
+        this.active += 1;
+        resolve();
+      };
+      const leave = () => {
+        const at = this.queue.indexOf(start);
+        if (at >= 0) this.queue.splice(at, 1);
+        reject(signal.reason);
+      };
+      this.queue.push(start);
+      signal.addEventListener("abort", leave, { once: true });
+    });
+  }
+
+  /** Also run when `max` changes, so a raised limit lets waiters in at once. */
+  drain(): void {
+    while (this.active < this.max) {
+      const next = this.queue.shift();
+      if (!next) return;
+      next();
+    }
+  }
+}
+
+interface Entry {
+  limiter: Limiter;
+  holds: number[];
+}
+
+const shared = new Map<string, Entry>();
+
+/**
+ * The limiter of one org, shared by every tenant signing in with the same credentials (their API quota is
+ * one). Its limit is the smallest `concurrency` among them. The key is a hash: the parts hold secrets.
+ */
+export function leaseLimiter(parts: unknown[], concurrency: number): { limiter: Limiter; release(): void } {
+  const key = createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+  let entry = shared.get(key);
+  if (!entry) {
+    entry = { limiter: new Limiter(concurrency), holds: [] };
+    shared.set(key, entry);
+  }
+  const held = entry;
+  held.holds.push(concurrency);
+  held.limiter.max = Math.min(...held.holds);
+  let released = false;
+  return {
+    limiter: held.limiter,
+    release() {
+      if (released) return;
+      released = true;
+      held.holds.splice(held.holds.indexOf(concurrency), 1);
+      if (held.holds.length === 0) {
+        if (shared.get(key) === held) shared.delete(key);
+        return;
+      }
+      held.limiter.max = Math.min(...held.holds);
+      held.limiter.drain();
+    },
+  };
+}
