@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeSalesforce } from "../plugins/salesforce/test/fake/server.js";
 import { fakeWith, PRIVATE_PEM } from "../plugins/salesforce/test/fixtures.js";
 import { exampleCall, type RunningHub, sendCall, startHub } from "./helpers/hub.js";
+import { CRM_RESULTS, CRM_STEPS } from "./helpers/tenant.js";
 
 const TOKEN = "sf-tenant-token-2026";
 /** `${env:NAME}`, as a tenant file writes it. */
@@ -16,7 +17,7 @@ const ref = (name: string) => `\${env:${name}}`;
 const tenantYaml = (id: string, auth: string) => `
 id: ${id}
 token: \${env:SF_TENANT_TOKEN}
-results: { "1": known customer, "2": unknown caller, "3": customer number not found, e: the CRM could not tell }
+${CRM_RESULTS}
 crm:
   adapter: salesforce
   config:
@@ -41,25 +42,7 @@ ${auth}
         ownerExtension: Owner.Extension
         vip: VIP__c
     customerNumber: { object: Contact, field: Musteri_No__c }
-steps:
-  welcome:
-    rules:
-      - when: { vip: true }
-        reply:
-          result: extensions
-          redirect: "{{ contact.owner.extension }}"
-          say: "Sayın {{ contact.name | mask }} hoş geldiniz, sizi temsilciniz {{ contact.owner.name }} ile görüştürüyorum."
-      - when: { known: true }
-        reply: { result: queue, redirect: satis, say: "Sayın {{ contact.name | mask }} hoş geldiniz." }
-      - reply: { result: "2" }
-    fallback: { result: e }
-  musteri:
-    lookup: customerNumber
-    rules:
-      - when: { known: true }
-        reply: { result: "1", say: "Sayın {{ contact.name | mask }}, müşteri numaranız doğrulandı." }
-      - reply: { result: "3" }
-    fallback: { result: e }
+${CRM_STEPS}
 `;
 
 /** The tenant file shown in plugins/salesforce/README.md. */

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Seeded, seedConformance } from "../plugins/sql/test/fixtures/seed.js";
 import { exampleCall, type RunningHub, sendCall, startHub } from "./helpers/hub.js";
+import { CRM_RESULTS, CRM_STEPS } from "./helpers/tenant.js";
 
 const TOKEN = "sql-tenant-token-2026";
 const DOWN_URL = "postgres://santral@127.0.0.1:1/crm"; // nothing listens on port 1
@@ -12,7 +13,7 @@ const DOWN_URL = "postgres://santral@127.0.0.1:1/crm"; // nothing listens on por
 const tenantYaml = (id: string, urlVar: string, query: string, customerNumberQuery: string) => `
 id: ${id}
 token: \${env:SQL_TENANT_TOKEN}
-results: { "1": known customer, "2": unknown caller, "3": customer number not found, e: the CRM could not tell }
+${CRM_RESULTS}
 crm:
   adapter: sql
   config:
@@ -29,25 +30,7 @@ crm:
       vip: vip
       ownerName: temsilci
       ownerExtension: dahili
-steps:
-  welcome:
-    rules:
-      - when: { vip: true }
-        reply:
-          result: extensions
-          redirect: "{{ contact.owner.extension }}"
-          say: "Sayın {{ contact.name | mask }} hoş geldiniz, sizi temsilciniz {{ contact.owner.name }} ile görüştürüyorum."
-      - when: { known: true }
-        reply: { result: queue, redirect: satis, say: "Sayın {{ contact.name | mask }} hoş geldiniz." }
-      - reply: { result: "2" }
-    fallback: { result: e }
-  musteri:
-    lookup: customerNumber
-    rules:
-      - when: { known: true }
-        reply: { result: "1", say: "Sayın {{ contact.name | mask }}, müşteri numaranız doğrulandı." }
-      - reply: { result: "3" }
-    fallback: { result: e }
+${CRM_STEPS}
 `;
 
 let seeded: Seeded;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import { type SlidingWindow, WINDOW_MS } from "./sliding-window.js";
+import { type Waiter, Waiters } from "./waiters.js";
 
 /**
  * A sliding-window log in one sorted set, timed by Redis's own clock so that nodes whose clocks differ
@@ -22,14 +23,6 @@ local freeing = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WIT
 return math.max(1, tonumber(freeing[2]) + window - now)
 `;
 
-interface Waiter {
-  limit: number;
-  signal: AbortSignal;
-  resolve(): void;
-  reject(reason: unknown): void;
-  onAbort(): void;
-}
-
 export interface RedisHealth {
   /** Redis failed a command: this acquisition is limited per process instead. */
   down(error: unknown): void;
@@ -43,7 +36,9 @@ export interface RedisHealth {
  */
 export class RedisLimiter {
   private readonly key: string;
-  private readonly queue: Waiter[] = [];
+  private readonly waiters = new Waiters((wasHead) => {
+    if (wasHead) this.wake?.();
+  });
   private readonly id = `${process.pid}.${randomUUID().slice(0, 8)}`;
   private seq = 0;
   private running = false;
@@ -62,30 +57,16 @@ export class RedisLimiter {
 
   acquire(limit: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        limit,
-        signal,
-        resolve,
-        reject,
-        onAbort: () => {
-          const at = this.queue.indexOf(waiter);
-          if (at >= 0) this.queue.splice(at, 1);
-          reject(signal.reason);
-          if (at === 0) this.wake?.();
-        },
-      };
-      signal.addEventListener("abort", waiter.onAbort, { once: true });
-      this.queue.push(waiter);
-      void this.run();
-    });
+    const granted = this.waiters.enqueue(limit, signal);
+    void this.run();
+    return granted;
   }
 
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      for (let head = this.queue[0]; head; head = this.queue[0]) {
+      for (let head = this.waiters.head; head; head = this.waiters.head) {
         let wait: number;
         try {
           wait = await this.ask(head.limit);
@@ -95,10 +76,9 @@ export class RedisLimiter {
           this.handOver(head);
           continue;
         }
-        if (this.queue[0] !== head) continue; // aborted meanwhile; a slot it took is left unused (errs on the safe side)
+        if (this.waiters.head !== head) continue; // aborted meanwhile; a slot it took is left unused (errs on the safe side)
         if (wait === 0) {
-          this.settle(head);
-          head.resolve();
+          this.waiters.shift()?.resolve();
         } else {
           await this.sleep(wait);
         }
@@ -116,13 +96,8 @@ export class RedisLimiter {
   }
 
   private handOver(head: Waiter): void {
-    this.settle(head);
+    this.waiters.shift();
     this.fallback.acquire(head.limit, head.signal).then(head.resolve, head.reject);
-  }
-
-  private settle(head: Waiter): void {
-    this.queue.shift();
-    head.signal.removeEventListener("abort", head.onAbort);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,3 +1,5 @@
+import { Waiters } from "./waiters.js";
+
 /** The span a per-second budget is counted over. */
 export const SECOND_MS = 1_000;
 
@@ -9,14 +11,6 @@ export const GUARD_MS = 50;
 
 export const WINDOW_MS = SECOND_MS + GUARD_MS;
 
-interface Waiter {
-  limit: number;
-  signal: AbortSignal;
-  resolve(): void;
-  reject(reason: unknown): void;
-  onAbort(): void;
-}
-
 /**
  * A sliding-window log in this process: at most `limit` slots in any `windowMs`. Waiters are served
  * first come, first served; each may bring its own limit (two tenants naming one account with different
@@ -24,7 +18,7 @@ interface Waiter {
  */
 export class SlidingWindow {
   private readonly stamps: number[] = [];
-  private readonly queue: Waiter[] = [];
+  private readonly waiters = new Waiters(() => this.schedule());
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -34,24 +28,10 @@ export class SlidingWindow {
 
   acquire(limit: number, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.queue.length === 0 && this.take(limit)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        limit,
-        signal,
-        resolve,
-        reject,
-        onAbort: () => {
-          const at = this.queue.indexOf(waiter);
-          if (at >= 0) this.queue.splice(at, 1);
-          reject(signal.reason);
-          this.schedule();
-        },
-      };
-      signal.addEventListener("abort", waiter.onAbort, { once: true });
-      this.queue.push(waiter);
-      this.schedule();
-    });
+    if (this.waiters.size === 0 && this.take(limit)) return Promise.resolve();
+    const granted = this.waiters.enqueue(limit, signal);
+    this.schedule();
+    return granted;
   }
 
   /** Takes a slot now when `limit` allows one. */
@@ -79,10 +59,8 @@ export class SlidingWindow {
 
   private readonly drain = (): void => {
     this.timer = undefined;
-    for (let head = this.queue[0]; head && this.take(head.limit); head = this.queue[0]) {
-      this.queue.shift();
-      head.signal.removeEventListener("abort", head.onAbort);
-      head.resolve();
+    for (let head = this.waiters.head; head && this.take(head.limit); head = this.waiters.head) {
+      this.waiters.shift()?.resolve();
     }
     this.schedule();
   };
@@ -90,7 +68,7 @@ export class SlidingWindow {
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const head = this.queue[0];
+    const head = this.waiters.head;
     if (head) this.timer = setTimeout(this.drain, this.waitFor(head.limit));
   }
 }
