@@ -2,17 +2,17 @@ import type { Context } from "koa";
 import { answer } from "./answer.js";
 import { cacheKey } from "./cache/key.js";
 import { callLine } from "./call-log.js";
-import { type NetsantralReply, parseCall, writeReply } from "./dialect/netsantral.js";
+import { parseCall, replyJson } from "./dialect/netsantral.js";
 import type { Hub } from "./hub/hub.js";
 import { readInbound } from "./inbound/body.js";
 import { RequestError } from "./inbound/errors.js";
 import { type Found, lookupCaller, queryFor } from "./lookup/lookup-caller.js";
 import type { CallOutcome } from "./metrics/hub-metrics.js";
 
-/** One call, top to bottom: the seven stages of DESIGN.md. */
-export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralReply> {
+/** One call, top to bottom: the seven stages of DESIGN.md. Resolves to the reply's JSON text. */
+export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
   const started = performance.now();
-  const { fields, format } = readInbound(ctx); // 1 inbound
+  const { fields, format } = await readInbound(ctx, hub.config.limits.body); // 1 inbound
   const tenant = hub.authenticate(ctx.params.tenant, fields); // 2 tenant
   if (!hub.admit(tenant, started)) {
     hub.metrics.rateLimited(tenant.config.id);
@@ -52,7 +52,7 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<NetsantralRepl
   hub.log.info(line, "call");
   const late = found.error?.kind === "timeout"; // the deadline passed: answered without the CRM
   hub.metrics.call(config.id, step, outcome, found.cache, late, (performance.now() - started) / 1000);
-  return writeReply(decision); // 7 reply
+  return replyJson(decision); // 7 reply
 }
 
 /** What the lookup came to, for the call's log line and its metrics. */

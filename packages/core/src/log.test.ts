@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, maskNumber } from "./log.js";
+import { pino } from "pino";
+import { createLogger, LineBatch, maskNumber } from "./log.js";
 
 describe("createLogger", () => {
   it("writes one readable line per entry for a terminal", async () => {
@@ -15,5 +16,35 @@ describe("createLogger", () => {
     expect(text).toMatch(
       /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO <\+90544\*{5}00>: call \{"callId":"1\.2","tenant":"demo","ms":3\}\n$/,
     );
+  });
+});
+
+describe("LineBatch", () => {
+  it("hands lines on in order, in one write per batch, and keeps nothing back after a flush", () => {
+    const writes: string[] = [];
+    const batch = new LineBatch({ write: (text: string) => writes.push(text) }, 30);
+    batch.write("one 123456\n");
+    batch.write("two 123456\n");
+    expect(writes).toEqual([]); // 22 characters: under the batch size, held
+    batch.write("three 1234\n");
+    expect(writes).toEqual(["one 123456\ntwo 123456\nthree 1234\n"]);
+    batch.write("four\n");
+    batch.flush();
+    batch.flush(); // nothing pending: no empty write
+    expect(writes).toEqual(["one 123456\ntwo 123456\nthree 1234\n", "four\n"]);
+  });
+
+  it("carries a JSON logger's lines whole", () => {
+    const writes: string[] = [];
+    const batch = new LineBatch({ write: (text: string) => writes.push(text) });
+    const log = pino({ base: null, timestamp: false }, batch);
+    log.info({ tenant: "demo" }, "call");
+    log.warn("slow");
+    batch.flush();
+    expect(writes.join("").split("\n")).toEqual([
+      '{"level":30,"tenant":"demo","msg":"call"}',
+      '{"level":40,"msg":"slow"}',
+      "",
+    ]);
   });
 });

@@ -3,7 +3,6 @@ import Koa from "koa";
 import { handleCall } from "./handle-call.js";
 import { readiness } from "./health.js";
 import type { Hub } from "./hub/hub.js";
-import { inboundBody } from "./inbound/body.js";
 import { RequestError } from "./inbound/errors.js";
 import { metricsEndpoint } from "./metrics/endpoint.js";
 
@@ -14,7 +13,6 @@ import { metricsEndpoint } from "./metrics/endpoint.js";
 export function createApp(hub: Hub): Koa {
   const app = new Koa();
   const router = new Router();
-  const body = inboundBody(hub.config.limits.body);
 
   app.use(async (ctx, next) => {
     try {
@@ -58,9 +56,12 @@ export function createApp(hub: Hub): Koa {
     });
   }
   const call = async (ctx: Koa.Context) => {
-    ctx.body = await handleCall(hub, ctx);
+    const reply = await handleCall(hub, ctx);
+    // the header first: a string body then skips Koa's content-type guess
+    ctx.set("Content-Type", "application/json; charset=utf-8");
+    ctx.body = reply;
   };
-  router.all(["/t/:tenant", "/t/:tenant/:step", "/call", "/call/:step"], body, call);
+  router.all(["/t/:tenant", "/t/:tenant/:step", "/call", "/call/:step"], call);
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -47,7 +47,19 @@ export interface NetsantralReply {
   data?: string;
 }
 
-/** Stage 7: a decision as Netsantral's reply. */
+// Replies rendered once per contact are shared (frozen) decisions: their JSON text is kept beside them.
+const json = new WeakMap<Decision, string>();
+
+/** Stage 7: a decision as the JSON text of Netsantral's reply. */
+export function replyJson(decision: Decision): string {
+  const known = json.get(decision);
+  if (known !== undefined) return known;
+  const text = JSON.stringify(writeReply(decision));
+  if (Object.isFrozen(decision)) json.set(decision, text);
+  return text;
+}
+
+/** A decision as Netsantral's reply. */
 export function writeReply(decision: Decision): NetsantralReply {
   const reply: NetsantralReply = { status: decision.status, result: decision.result };
   if (decision.redirect) reply.redirect = decision.redirect;

@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Koa from "koa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCall } from "../dialect/netsantral.js";
+import { readInbound } from "./body.js";
 import { RequestError } from "./errors.js";
 import { mergeFields } from "./fields.js";
 import { parseXmlFields } from "./xml.js";
@@ -94,3 +98,62 @@ function catchError(fn: () => unknown): RequestError {
   }
   throw new Error("expected a RequestError");
 }
+
+describe("readInbound", () => {
+  let url = "";
+  let server: Server;
+  beforeAll(async () => {
+    const app = new Koa();
+    app.use(async (ctx) => {
+      try {
+        ctx.body = await readInbound(ctx, 1024);
+      } catch (error) {
+        ctx.status = (error as RequestError).status;
+        ctx.body = { code: (error as RequestError).code };
+      }
+    });
+    server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/t/demo?token=q&a=1`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  const post = async (body: string | Uint8Array, type: string) => {
+    const res = await fetch(url, { method: "POST", headers: { "Content-Type": type }, body });
+    return [res.status, await res.json()];
+  };
+
+  it("reads a form in the charset its Content-Type names", async () => {
+    const latin5 = Uint8Array.from([...Buffer.from("ad="), 0xde, 0xfc, 0x6b, 0x72, 0xfc, ...Buffer.from("&token=b")]);
+    expect(await post(latin5, "application/x-www-form-urlencoded; charset=ISO-8859-9")).toEqual([
+      200,
+      { format: "form", fields: { token: "b", a: "1", ad: "Şükrü" } },
+    ]);
+    expect(await post("ad=%C5%9E%C3%BCkr%C3%BC+Bey", "application/x-www-form-urlencoded")).toEqual([
+      200,
+      { format: "form", fields: { token: "q", a: "1", ad: "Şükrü Bey" } },
+    ]);
+  });
+
+  it("reads JSON (utf-8 by default) and XML, the body winning over the query", async () => {
+    expect(await post('{"ad":"Şükrü","a":2}', "application/json")).toEqual([
+      200,
+      { format: "json", fields: { token: "q", a: "2", ad: "Şükrü" } },
+    ]);
+    expect(await post("<c><ad>Şükrü</ad></c>", "text/xml; charset=utf-8")).toEqual([
+      200,
+      { format: "xml", fields: { token: "q", a: "1", ad: "Şükrü" } },
+    ]);
+    expect(await post("", "application/json")).toEqual([200, { format: "get", fields: { token: "q", a: "1" } }]);
+  });
+
+  it("names what is wrong: an unknown charset, a body over the limit, JSON that does not parse", async () => {
+    expect(await post("{}", "application/json; charset=klingon")).toEqual([415, { code: "unsupported_charset" }]);
+    expect(await post(JSON.stringify({ pad: "9".repeat(2000) }), "application/json")).toEqual([
+      413,
+      { code: "too_large" },
+    ]);
+    expect(await post('{"a":', "application/json")).toEqual([400, { code: "bad_body" }]);
+    expect(await post('"05441000000"', "application/json")).toEqual([400, { code: "bad_json" }]);
+    expect(await post("a=1", "text/plain")).toEqual([415, { code: "unsupported_type" }]);
+  });
+});
