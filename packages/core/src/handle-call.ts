@@ -1,7 +1,7 @@
 import type { Context } from "koa";
 import { answer } from "./answer.js";
 import { cacheKey } from "./cache/key.js";
-import { callLine } from "./call-log.js";
+import { writeCallLine } from "./call-log.js";
 import { parseCall, replyJson } from "./dialect/netsantral.js";
 import type { Hub } from "./hub/hub.js";
 import { readInbound } from "./inbound/body.js";
@@ -40,7 +40,7 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
     );
   }
   const outcome = outcomeOf(found, query !== null);
-  const line = callLine(call, {
+  writeCallLine(hub.log, call, {
     tenant: config.id,
     step: step.name,
     outcome,
@@ -49,7 +49,6 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
     decision,
     started,
   });
-  hub.log.info(line, "call");
   const late = found.error?.kind === "timeout"; // the deadline passed: answered without the CRM
   hub.metrics.call(config.id, step, outcome, found.cache, late, (performance.now() - started) / 1000);
   return replyJson(decision); // 7 reply

@@ -1,6 +1,10 @@
+import { once } from "node:events";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { PassThrough } from "node:stream";
-import { describe, expect, it } from "vitest";
 import { pino } from "pino";
+import { describe, expect, it } from "vitest";
 import { createLogger, LineBatch, maskNumber } from "./log.js";
 
 describe("createLogger", () => {
@@ -32,6 +36,18 @@ describe("LineBatch", () => {
     batch.flush();
     batch.flush(); // nothing pending: no empty write
     expect(writes).toEqual(["one 123456\ntwo 123456\nthree 1234\n", "four\n"]);
+  });
+
+  it("flushes through to a file for pino's logger.flush(done), as shutdown does", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "santral-log-"));
+    const file = path.join(dir, "hub.log");
+    const destination = pino.destination({ dest: file, sync: false });
+    await once(destination, "ready");
+    const log = pino({ base: null, timestamp: false }, new LineBatch(destination));
+    log.info("stopping");
+    await new Promise<void>((resolve, reject) => log.flush((error) => (error ? reject(error) : resolve())));
+    expect(await readFile(file, "utf8")).toBe('{"level":30,"msg":"stopping"}\n');
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("carries a JSON logger's lines whole", () => {

@@ -49,7 +49,10 @@ export class LineBatch {
   private chars = 0;
 
   constructor(
-    private readonly destination: { write(text: string): unknown },
+    private readonly destination: {
+      write(text: string): unknown;
+      flush?(done: (error?: Error | null) => void): void;
+    },
     private readonly size = 16 * 1024,
   ) {}
 
@@ -60,15 +63,19 @@ export class LineBatch {
     return true;
   }
 
-  flush(): void {
-    if (this.chars === 0) return;
-    const text = this.lines.join("");
-    this.lines = [];
-    this.chars = 0;
-    this.destination.write(text);
+  /** Hands on what is gathered; with `done` (pino's `logger.flush(done)`), calls it once that is written. */
+  flush(done?: (error?: Error | null) => void): void {
+    if (this.chars > 0) {
+      const text = this.lines.join("");
+      this.lines = [];
+      this.chars = 0;
+      this.destination.write(text);
+    }
+    if (!done) return;
+    if (this.destination.flush) this.destination.flush(done);
+    else done();
   }
 }
-
 /** `+905441000000` → `+90544*****00`: enough to correlate, not enough to call. */
 export function maskNumber(text: string | undefined): string {
   if (!text) return "";

@@ -1,10 +1,10 @@
-import type { Logger } from "@santral-hub/sdk";
 import { createCache } from "../cache/create.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
 import { purgeAnswers } from "../cache/purge.js";
 import { RequestError } from "../inbound/errors.js";
 import type { Fields } from "../inbound/fields.js";
 import { createLimiters, type Limiters } from "../limits/limiters.js";
+import type { HubLogger } from "../log.js";
 import { HubMetrics } from "../metrics/hub-metrics.js";
 import { instrumentAdapter } from "../metrics/instrument.js";
 import { normaliseDid } from "../tenants/did.js";
@@ -20,7 +20,7 @@ import { Retiring } from "./retire.js";
 
 export interface HubOptions {
   config: HubConfig;
-  log: Logger;
+  log: HubLogger;
   env?: NodeJS.ProcessEnv;
   /** The clock for time windows; tests pin it. */
   now?: () => Date;
@@ -48,7 +48,7 @@ export class Hub {
   private constructor(
     readonly config: HubConfig,
     readonly cache: LookupCache,
-    readonly log: Logger,
+    readonly log: HubLogger,
     readonly now: () => Date,
     /** Rate limits plugins ask for (`PluginContext.rateLimiter`), on the cache's backend. */
     readonly limiters: Limiters,

@@ -82,8 +82,7 @@ function bodyError(error: unknown): RequestError {
   const status = (error as { status?: number }).status ?? 400;
   if (status === 413)
     return new RequestError("too_large", "the body is over the size limit; send only the call's fields");
-  if (status === 415)
-    return new RequestError("unsupported_charset", "the body's charset is not supported; send utf-8");
+  if (status === 415) return new RequestError("unsupported_charset", "the body's charset is not supported; send utf-8");
   const reason = error instanceof Error ? error.message : "unreadable body";
   return new RequestError("bad_body", `the body could not be read: ${reason}`);
 }

@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { CacheOutcome } from "../cache/lookup-cache.js";
 import type { StepConfig } from "../tenants/types.js";
+import { AnswerHistogram, type BucketCounts } from "./answer-times.js";
 
 /** How a call was answered, as far as the CRM goes. `none`: nothing to look up (withheld, or a step without lookup). */
 export type CallOutcome = "known" | "unknown" | "ambiguous" | "none" | "failed";
@@ -12,45 +13,81 @@ export type TenantState = "live" | "kept" | "broken";
 const ANSWER_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5];
 const CRM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10];
 
+const CALL_OUTCOMES: readonly CallOutcome[] = ["known", "unknown", "ambiguous", "none", "failed"];
+const CACHE_OUTCOMES: readonly CacheOutcome[] = ["hit", "miss", "stale"];
+
+/** A tenant's counts since the last scrape, in plain numbers; the scrape moves them into prom-client. */
 interface TenantMeters {
-  answer: Histogram.Internal<"tenant">;
-  cache: Record<CacheOutcome, Counter.Internal>;
-  deadline: Counter.Internal;
+  tenant: string;
+  answer: BucketCounts;
+  cache: Record<CacheOutcome, number>;
+  deadline: number;
 }
 
 interface StepMeters {
   tenant: TenantMeters;
-  calls: Partial<Record<CallOutcome, Counter.Internal>>;
-  labels: [string, string];
+  step: string;
+  calls: Record<CallOutcome, number>;
 }
 
 /**
- * The hub's Prometheus metrics, in a registry of its own (tests run several hubs in one process). The call
- * path touches only label-bound children, made once per tenant and step and kept beside the step's config,
- * so a call costs a few increments and no label lookup.
+ * The hub's Prometheus metrics, in a registry of its own (tests run several hubs in one process). A call
+ * only adds to plain numbers kept per tenant and step (prom-client validates and hashes the labels on every
+ * `inc`, a few µs a call); each scrape moves them into the counters (their `collect`), and the answer-time
+ * histogram exports its own buckets.
  */
 export class HubMetrics {
   readonly registry = new Registry();
-  private readonly calls = this.counter("santral_calls_total", "calls answered, by tenant, step and outcome", [
-    "tenant",
-    "step",
-    "outcome",
-  ]);
-  private readonly answer = new Histogram({
-    name: "santral_answer_duration_seconds",
-    help: "time from the request to the reply, by tenant",
-    labelNames: ["tenant"],
-    buckets: ANSWER_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly cache = this.counter("santral_cache_total", "cache answers by tenant: hit, miss or stale", [
-    "tenant",
-    "outcome",
-  ]);
+  private readonly steps = new WeakMap<StepConfig, StepMeters>();
+  /** Every tenant and step counted, by labels: what a scrape reads. */
+  private readonly stepMeters = new Map<string, StepMeters>();
+  private readonly tenantMeters = new Map<string, TenantMeters>();
+  private readonly calls = this.counter(
+    "santral_calls_total",
+    "calls answered, by tenant, step and outcome",
+    ["tenant", "step", "outcome"],
+    (counter) => {
+      for (const meters of this.stepMeters.values()) {
+        for (const outcome of CALL_OUTCOMES) {
+          const n = meters.calls[outcome];
+          if (n === 0) continue;
+          counter.inc({ tenant: meters.tenant.tenant, step: meters.step, outcome }, n);
+          meters.calls[outcome] = 0;
+        }
+      }
+    },
+  );
+  private readonly answer = new AnswerHistogram(
+    "santral_answer_duration_seconds",
+    "time from the request to the reply, by tenant",
+    ANSWER_BUCKETS,
+  );
+  private readonly cache = this.counter(
+    "santral_cache_total",
+    "cache answers by tenant: hit, miss or stale",
+    ["tenant", "outcome"],
+    (counter) => {
+      for (const meters of this.tenantMeters.values()) {
+        for (const outcome of CACHE_OUTCOMES) {
+          const n = meters.cache[outcome];
+          if (n === 0) continue;
+          counter.inc({ tenant: meters.tenant, outcome }, n);
+          meters.cache[outcome] = 0;
+        }
+      }
+    },
+  );
   private readonly deadline = this.counter(
     "santral_deadline_fallbacks_total",
     "calls answered with the fallback because the CRM had not answered by the deadline",
     ["tenant"],
+    (counter) => {
+      for (const meters of this.tenantMeters.values()) {
+        if (meters.deadline === 0) continue;
+        counter.inc({ tenant: meters.tenant }, meters.deadline);
+        meters.deadline = 0;
+      }
+    },
   );
   private readonly crmDuration = new Histogram({
     name: "santral_crm_lookup_duration_seconds",
@@ -80,9 +117,12 @@ export class HubMetrics {
     help: "when the tenant files were last read",
     registers: [this.registry],
   });
-  private readonly steps = new WeakMap<StepConfig, StepMeters>();
-  private readonly byTenant = new Map<string, TenantMeters>();
   private defaults = false;
+
+  constructor() {
+    // prom-client's registry reads any metric through its `get()`; this one is not one of its classes
+    this.registry.registerMetric(this.answer as unknown as Histogram);
+  }
 
   /** One answered call. `seconds` from the request's start; `deadline`: the fallback answered because of it. */
   call(
@@ -93,17 +133,11 @@ export class HubMetrics {
     deadline: boolean,
     seconds: number,
   ): void {
-    let meters = this.steps.get(step);
-    if (!meters) {
-      meters = { tenant: this.tenantMeters(tenant), calls: {}, labels: [tenant, step.name] };
-      this.steps.set(step, meters);
-    }
-    let calls = meters.calls[outcome];
-    if (!calls) calls = meters.calls[outcome] = this.calls.labels(...meters.labels, outcome);
-    calls.inc();
+    const meters = this.steps.get(step) ?? this.stepMetersOf(tenant, step);
+    meters.calls[outcome]++;
     meters.tenant.answer.observe(seconds);
-    if (cache) meters.tenant.cache[cache].inc();
-    if (deadline) meters.tenant.deadline.inc();
+    if (cache) meters.tenant.cache[cache]++;
+    if (deadline) meters.tenant.deadline++;
   }
 
   /** A request refused before it became a call (bad token, unknown tenant, malformed body, over the rate). */
@@ -136,24 +170,40 @@ export class HubMetrics {
     this.defaults = true;
   }
 
-  private tenantMeters(tenant: string): TenantMeters {
-    let meters = this.byTenant.get(tenant);
+  private stepMetersOf(tenant: string, step: StepConfig): StepMeters {
+    const key = `${tenant}\0${step.name}`;
+    let meters = this.stepMeters.get(key);
     if (!meters) {
-      meters = {
-        answer: this.answer.labels(tenant),
-        cache: {
-          hit: this.cache.labels(tenant, "hit"),
-          miss: this.cache.labels(tenant, "miss"),
-          stale: this.cache.labels(tenant, "stale"),
-        },
-        deadline: this.deadline.labels(tenant),
-      };
-      this.byTenant.set(tenant, meters);
+      const calls = { known: 0, unknown: 0, ambiguous: 0, none: 0, failed: 0 };
+      meters = { tenant: this.tenantMetersOf(tenant), step: step.name, calls };
+      this.stepMeters.set(key, meters);
+    }
+    this.steps.set(step, meters); // a reloaded tenant's new step config counts on in the same meters
+    return meters;
+  }
+
+  private tenantMetersOf(tenant: string): TenantMeters {
+    let meters = this.tenantMeters.get(tenant);
+    if (!meters) {
+      meters = { tenant, answer: this.answer.tenant(tenant), cache: { hit: 0, miss: 0, stale: 0 }, deadline: 0 };
+      this.tenantMeters.set(tenant, meters);
     }
     return meters;
   }
 
-  private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  private counter<L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    collect?: (counter: Counter<L>) => void,
+  ): Counter<L> {
+    const counter: Counter<L> = new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      ...(collect ? { collect: () => collect(counter) } : {}),
+    });
+    return counter;
   }
 }
