@@ -125,12 +125,17 @@ async function load(
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
+  // autocannon's own percentiles are whole milliseconds; these calls take less than one
+  const times: number[] = [];
   instance?.on("response", (_client, _status, _bytes, ms) => {
     total++;
+    times.push(ms);
     if (opts.deadline !== undefined && ms > opts.deadline) late++;
   });
   const result = await done;
-  const measured: Measured = { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  times.sort((a, b) => a - b);
+  const percentile = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? 0;
+  const measured: Measured = { name, rps: result.requests.average, p50: percentile(50), p99: percentile(99) };
   if (opts.deadline !== undefined) Object.assign(measured, { late: total ? late / total : 0, deadline: opts.deadline });
   if (opts.expectBody) measured.mismatches = result.mismatches;
   if (result.non2xx > 0 || result.errors > 0)
@@ -239,8 +244,8 @@ const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "-");
 const rows = results.map((r) => [
   r.name,
   r.rps.toFixed(0),
-  `${r.p50} ms`,
-  `${r.p99} ms`,
+  `${r.p50.toFixed(2)} ms`,
+  `${r.p99.toFixed(2)} ms`,
   ratio(r.rps, hello.rps),
   ratio(r.rps, webhook.rps),
   ratio(r.p99, hello.p99),
@@ -270,7 +275,7 @@ const hung = find("hub: CRM never answers");
 const check = (ok: boolean) => (ok ? "✓" : "✗");
 console.log("\ntargets");
 console.log(
-  `${check(memoryHit.rps >= 0.8 * webhook.rps)} cache hit in memory: ${ratio(memoryHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.80), p99 ${ratio(memoryHit.p99, webhook.p99)} × its p99 (≤ 1.5)`,
+  `${check(memoryHit.rps >= 0.8 * webhook.rps && memoryHit.p99 <= 1.5 * webhook.p99)} cache hit in memory: ${ratio(memoryHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.80), p99 ${ratio(memoryHit.p99, webhook.p99)} × its p99 (≤ 1.5)`,
 );
 console.log(
   `${check(redisHit.rps >= 0.5 * webhook.rps)} cache hit in Redis: ${ratio(redisHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.50)`,

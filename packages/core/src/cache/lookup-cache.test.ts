@@ -207,6 +207,39 @@ describe("a Redis outage", () => {
     await cache.get(key, TTLS, load);
     expect((await cache.get(key, TTLS, load)).outcome).toBe("hit");
   });
+
+  it("answers from the CRM within the command time-out while Redis hangs, then from Redis again", async () => {
+    const port = await freePort();
+    server = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    const store = redis(`redis://127.0.0.1:${port}`);
+    const cache = new LookupCache(store, { lockMs: 500, waitMs: 100, log: silent });
+    await waitUntil(() => store.healthy());
+    const key = freshKey();
+    const { calls, load } = counter([contact("a")]);
+    const long = { ...TTLS, ttlMs: 60_000 };
+    await cache.get(key, long, load);
+    expect((await cache.get(key, long, load)).outcome).toBe("hit");
+
+    server.kill("SIGSTOP"); // connected, but answering nothing
+    try {
+      const started = Date.now();
+      const answers = await Promise.all([1, 2, 3].map(() => cache.get(key, long, load)));
+      expect(answers.map((a) => a.contacts)).toEqual([[contact("a")], [contact("a")], [contact("a")]]);
+      // the GET times out (200 ms), then the lock's SET NX does (200 ms): the CRM answers, once for the three
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(calls.n).toBe(2);
+    } finally {
+      server.kill("SIGCONT");
+    }
+    await waitUntil(() => store.healthy());
+    expect((await cache.get(key, long, load)).outcome).toBe("hit");
+  });
 });
 
 function freePort(): Promise<number> {

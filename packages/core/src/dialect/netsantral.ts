@@ -8,14 +8,18 @@ const KNOWN = new Set(["arayan_no", "aranan_no", "santral_no", "arama_id", "tus_
 
 // Callers call again: parsing a number with libphonenumber costs ~15 µs, a map read nothing. The Phone
 // objects are shared between calls, so nothing downstream may change them.
-const parsed = new LRUCache<string, { phone: Phone | null }>({ max: 10_000 });
+const parsed = new Map<string, LRUCache<string, { phone: Phone | null }>>(); // by region, then number
 
 function callerPhone(raw: string, region: string): Phone | null {
-  const key = `${region}:${raw}`;
-  let hit = parsed.get(key);
+  let numbers = parsed.get(region);
+  if (!numbers) {
+    numbers = new LRUCache({ max: 10_000 });
+    parsed.set(region, numbers);
+  }
+  let hit = numbers.get(raw);
   if (!hit) {
     hit = { phone: parsePhone(raw, region) };
-    parsed.set(key, hit);
+    numbers.set(raw, hit);
   }
   return hit.phone;
 }

@@ -14,6 +14,8 @@ const TYPES: Record<string, InboundFormat> = {
   "application/xml": "xml",
 };
 
+const NO_FIELDS: Record<string, unknown> = Object.freeze({});
+
 export interface Inbound {
   fields: Fields;
   format: InboundFormat;
@@ -30,14 +32,15 @@ export interface Inbound {
 export async function readInbound(ctx: Context, limit: number): Promise<Inbound> {
   const header = ctx.get("Content-Type");
   const format = formatOf(ctx, header);
-  if (format === "get") return { fields: mergeFields(ctx.query, {}), format };
+  const query = ctx.querystring === "" ? NO_FIELDS : ctx.query;
+  if (format === "get") return { fields: mergeFields(query, NO_FIELDS), format };
   const text = await readText(ctx, header, limit);
-  if (format === "xml") return { fields: mergeFields(ctx.query, parseXmlFields(text)), format };
+  if (format === "xml") return { fields: mergeFields(query, parseXmlFields(text)), format };
   const body = format === "form" ? parseForm(text) : parseJson(text);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new RequestError("bad_json", "the JSON body must be an object of fields");
   }
-  return { fields: mergeFields(ctx.query, body as Record<string, unknown>), format };
+  return { fields: mergeFields(query, body as Record<string, unknown>), format };
 }
 
 /** The format of a request, from its method and Content-Type; a 415 for a body in any other type. */
@@ -70,10 +73,10 @@ async function readText(ctx: Context, header: string, limit: number): Promise<st
 }
 
 function parseJson(text: string): unknown {
-  if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
   } catch (error) {
+    if (/^\s*$/.test(text)) return {}; // a body of blanks: no fields
     throw new RequestError("bad_body", `the body does not parse: ${(error as Error).message}`);
   }
 }

@@ -10,16 +10,20 @@ export type Fields = Record<string, string>;
  */
 export function mergeFields(query: Record<string, unknown>, body: Record<string, unknown>): Fields {
   const fields: Fields = Object.create(null);
-  for (const source of [query, body]) {
-    for (const [name, value] of Object.entries(source)) {
-      const text = toText(Array.isArray(value) ? value[value.length - 1] : value);
-      if (text === undefined) {
-        throw new RequestError("bad_field", `field "${name}" must be text, not an object; send flat fields`);
-      }
-      fields[name] = text;
-    }
-  }
+  addFields(fields, query);
+  addFields(fields, body);
   return fields;
+}
+
+function addFields(fields: Fields, source: Record<string, unknown>): void {
+  for (const name of Object.keys(source)) {
+    const value = source[name];
+    const text = toText(Array.isArray(value) ? value[value.length - 1] : value);
+    if (text === undefined) {
+      throw new RequestError("bad_field", `field "${name}" must be text, not an object; send flat fields`);
+    }
+    fields[name] = text;
+  }
 }
 
 function toText(value: unknown): string | undefined {
