@@ -10,7 +10,9 @@ import { parse, stringify } from "yaml";
 import { seedPostgresContacts } from "../plugins/sql/test/fixtures/bench-seed.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
+/** The baselines and the cache hits are measured in turns, this many times, and the medians reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 10;
 const TOKEN = "demo-token-2026";
 const call = (caller: string) =>
@@ -97,6 +99,8 @@ async function load(
     connections?: number;
     amount?: number;
     duration?: number;
+    /** Skip the one-second warm-up (a later round of a server already warm). */
+    warm?: boolean;
   } = {},
 ): Promise<Measured> {
   const next = opts.bodies;
@@ -109,7 +113,7 @@ async function load(
     : opts.body
       ? { method: "POST" as const, headers: { "content-type": "application/json" }, body: opts.body }
       : { method: "GET" as const };
-  await autocannon({ url, ...request, connections: CONNECTIONS, duration: 1 }); // warm-up
+  if (!opts.warm) await autocannon({ url, ...request, connections: CONNECTIONS, duration: 1 }); // warm-up
   let late = 0;
   let total = 0;
   let instance: autocannon.Instance | undefined;
@@ -157,17 +161,61 @@ async function measure(
   }
 }
 
+/**
+ * Cases measured in turns, ROUNDS times over, their servers all up: a noisy neighbour then slows a
+ * baseline and the hub alike, instead of whichever case it happened to overlap. Each figure is the median
+ * of its rounds; `rounds` keeps each round's req/s ratio to the webhook.
+ */
+async function measureInTurns(
+  cases: {
+    name: string;
+    script: string;
+    env: Record<string, string>;
+    opts: Parameters<typeof load>[2] & { path?: string };
+  }[],
+): Promise<(Measured & { rounds: number[] })[]> {
+  const servers = [];
+  for (const c of cases) servers.push(await start(c.script, c.env));
+  try {
+    const runs: Measured[][] = cases.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, c] of cases.entries()) {
+        const url = `${servers[i]?.url}${c.opts.path ?? "/t/demo"}`;
+        runs[i]?.push(await load(c.name, url, { ...c.opts, warm: round > 0 }));
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const webhookRuns = runs[1] ?? [];
+    return runs.map((r, i) => ({
+      ...(r[0] as Measured),
+      name: cases[i]?.name ?? "",
+      rps: median(r.map((m) => m.rps)),
+      p50: median(r.map((m) => m.p50)),
+      p99: median(r.map((m) => m.p99)),
+      ...(r[0]?.late !== undefined ? { late: Math.max(...r.map((m) => m.late ?? 0)) } : {}),
+      rounds: r.map((m, k) => m.rps / (webhookRuns[k]?.rps ?? m.rps)),
+    }));
+  } finally {
+    for (const server of servers) server.stop();
+  }
+}
+
 const hub = "servers/hub.ts";
 const results: Measured[] = [];
-console.log(`santral-hub bench: ${DURATION} s per case, ${CONNECTIONS} connections, loopback\n`);
-results.push(await measure("koa hello (baseline)", "servers/koa-hello.ts", {}, { path: "/" }));
-results.push(await measure("hand-written webhook (baseline)", "servers/webhook.ts", {}, { body: VIP }));
+console.log(
+  `santral-hub bench: ${DURATION} s per case, ${CONNECTIONS} connections, loopback; baselines and cache hits in ${ROUNDS} rounds (medians)\n`,
+);
 const memory = configDir("memory", () => {});
-results.push(await measure("hub: cache hit, memory", hub, { CONFIG_DIR: memory }, { body: VIP, deadline: 1500 }));
 const redis = configDir("redis", (_t, h) => {
   h.cache = { backend: "redis", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
 });
-results.push(await measure("hub: cache hit, redis", hub, { CONFIG_DIR: redis }, { body: VIP, deadline: 1500 }));
+const turns = await measureInTurns([
+  { name: "koa hello (baseline)", script: "servers/koa-hello.ts", env: {}, opts: { path: "/" } },
+  { name: "hand-written webhook (baseline)", script: "servers/webhook.ts", env: {}, opts: { body: VIP } },
+  { name: "hub: cache hit, memory", script: hub, env: { CONFIG_DIR: memory }, opts: { body: VIP, deadline: 1500 } },
+  { name: "hub: cache hit, redis", script: hub, env: { CONFIG_DIR: redis }, opts: { body: VIP, deadline: 1500 } },
+]);
+results.push(...turns);
 const miss = configDir("miss", (t) => {
   t.cache = { ttl: 0, notFoundTtl: 0, staleFor: 0 };
 });
@@ -273,12 +321,14 @@ const memoryHit = find("hub: cache hit, memory");
 const redisHit = find("hub: cache hit, redis");
 const hung = find("hub: CRM never answers");
 const check = (ok: boolean) => (ok ? "✓" : "✗");
+const rounds = (name: string) =>
+  (turns.find((t) => t.name.startsWith(name))?.rounds ?? []).map((r) => r.toFixed(2)).join(", ");
 console.log("\ntargets");
 console.log(
-  `${check(memoryHit.rps >= 0.8 * webhook.rps && memoryHit.p99 <= 1.5 * webhook.p99)} cache hit in memory: ${ratio(memoryHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.80), p99 ${ratio(memoryHit.p99, webhook.p99)} × its p99 (≤ 1.5)`,
+  `${check(memoryHit.rps >= 0.8 * webhook.rps && memoryHit.p99 <= 1.5 * webhook.p99)} cache hit in memory: ${ratio(memoryHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.80), p99 ${ratio(memoryHit.p99, webhook.p99)} × its p99 (≤ 1.5); rounds: ${rounds("hub: cache hit, memory")}`,
 );
 console.log(
-  `${check(redisHit.rps >= 0.5 * webhook.rps)} cache hit in Redis: ${ratio(redisHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.50)`,
+  `${check(redisHit.rps >= 0.5 * webhook.rps)} cache hit in Redis: ${ratio(redisHit.rps, webhook.rps)} × the webhook's req/s (≥ 0.50); rounds: ${rounds("hub: cache hit, redis")}`,
 );
 console.log(
   `${check(hung.late === 0 && hung.mismatches === 0)} CRM never answers: ${((hung.late ?? 0) * 100).toFixed(2)}% of replies past deadline + 50 ms, ${hung.mismatches} not the fallback`,

@@ -61,7 +61,7 @@ export function createApp(hub: Hub): Koa {
     ctx.set("Content-Type", "application/json; charset=utf-8");
     ctx.body = reply;
   };
-  router.all(["/t/:tenant", "/t/:tenant/:step", "/call", "/call/:step"], call);
+  router.all(["/t/:tenant{/:step}", "/call{/:step}"], call);
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -62,11 +62,16 @@ function hasBody(ctx: Context): boolean {
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
+const UTF8 = /^utf-?8$/i;
+
 /** The body as text, decoded from the charset the Content-Type names (UTF-8 when it names none). */
 async function readText(ctx: Context, header: string, limit: number): Promise<string> {
-  const encoding = CHARSET.exec(header)?.[1] ?? "utf-8";
+  const charset = CHARSET.exec(header)?.[1];
+  const length = ctx.request.length;
   try {
-    return await getRawBody(ctx.req, { length: ctx.request.length, limit, encoding });
+    // UTF-8, nearly every call: read bytes and decode once (raw-body's decoder is iconv-lite's, for the others)
+    if (charset === undefined || UTF8.test(charset)) return (await getRawBody(ctx.req, { length, limit })).toString();
+    return await getRawBody(ctx.req, { length, limit, encoding: charset });
   } catch (error) {
     throw bodyError(error);
   }

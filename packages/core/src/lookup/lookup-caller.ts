@@ -28,6 +28,9 @@ export interface Found {
   timings: { lookup: number; verify: number; choose: number };
 }
 
+// Every call starts with these; a lookup replaces them with its own arrays, never fills them.
+const NONE: Contact[] = Object.freeze([]) as unknown as Contact[];
+
 /** The query a step asks for: the caller's number, the digits typed, or nothing. */
 export function queryFor(kind: LookupKind, call: CallEvent): LookupQuery | null {
   if (kind === "phone") return call.caller ? { phone: call.caller } : null;
@@ -58,9 +61,9 @@ export async function lookupCaller(
     ambiguous: false,
     failed: false,
     candidates: 0,
-    returned: [],
-    dropped: [],
-    kept: [],
+    returned: NONE,
+    dropped: NONE,
+    kept: NONE,
     checks: null,
     resolver: null,
     choice: null,
