@@ -6,7 +6,7 @@ import { parseCall, replyJson } from "./dialect/netsantral.js";
 import type { Hub } from "./hub/hub.js";
 import { readInbound } from "./inbound/body.js";
 import { RequestError } from "./inbound/errors.js";
-import { type Found, lookupCaller, queryFor } from "./lookup/lookup-caller.js";
+import { type Found, freshFound, lookupCaller, queryFor } from "./lookup/lookup-caller.js";
 import type { CallOutcome } from "./metrics/hub-metrics.js";
 
 /** One call, top to bottom: the seven stages of DESIGN.md. Resolves to the reply's JSON text. */
@@ -22,16 +22,17 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
   const { config } = tenant;
   const call = parseCall(fields, format, config.region); // 3 call
   const query = queryFor(step.lookup, call);
-  const found = await lookupCaller(tenant.adapter, query, {
-    policy: tenant.policy,
-    region: config.region,
-    deadlineMs: step.deadlineMs,
-    limitMs: config.cache.lookupLimitMs,
-    cache: query
-      ? { lookup: hub.cache, key: cacheKey(config.id, tenant.cacheHash, query), ttls: config.cache }
-      : undefined,
-    log: hub.log,
-  }); // 4 lookup
+  const key = query ? cacheKey(config.id, tenant.cacheHash, query) : undefined;
+  const found =
+    (key !== undefined ? freshFound(hub.cache, key, tenant.policy) : undefined) ??
+    (await lookupCaller(tenant.adapter, query, {
+      policy: tenant.policy,
+      region: config.region,
+      deadlineMs: step.deadlineMs,
+      limitMs: config.cache.lookupLimitMs,
+      cache: key !== undefined ? { lookup: hub.cache, key, ttls: config.cache } : undefined,
+      log: hub.log,
+    })); // 4 lookup: at once from the in-process cache, else awaited
   const { match, decision, emptyRedirect } = answer(tenant, step, call, found, hub.now()); // 5 decide, 6 speak
   if (emptyRedirect !== undefined) {
     hub.log.warn(

@@ -31,6 +31,17 @@ export interface Found {
 // Every call starts with these; a lookup replaces them with its own arrays, never fills them.
 const NONE: Contact[] = Object.freeze([]) as unknown as Contact[];
 
+export interface LookupOptions {
+  policy: MatchPolicy;
+  region: string;
+  /** The caller waits no longer: past it the call gets the fallback. */
+  deadlineMs: number;
+  /** With a cache: how long the lookup may go on in the background; then it is aborted. */
+  limitMs?: number;
+  cache?: { lookup: LookupCache; key: string; ttls: CacheTtls };
+  log: Logger;
+}
+
 /** The query a step asks for: the caller's number, the digits typed, or nothing. */
 export function queryFor(kind: LookupKind, call: CallEvent): LookupQuery | null {
   if (kind === "phone") return call.caller ? { phone: call.caller } : null;
@@ -45,18 +56,27 @@ export function queryFor(kind: LookupKind, call: CallEvent): LookupQuery | null 
 export async function lookupCaller(
   adapter: CrmAdapter,
   query: LookupQuery | null,
-  opts: {
-    policy: MatchPolicy;
-    region: string;
-    /** The caller waits no longer: past it the call gets the fallback. */
-    deadlineMs: number;
-    /** With a cache: how long the lookup may go on in the background; then it is aborted. */
-    limitMs?: number;
-    cache?: { lookup: LookupCache; key: string; ttls: CacheTtls };
-    log: Logger;
-  },
+  opts: LookupOptions,
 ): Promise<Found> {
-  const found: Found = {
+  if (!query) return notFound();
+  const { cache } = opts;
+  return (cache && freshFound(cache.lookup, cache.key, opts.policy)) ?? asking(adapter, query, opts, notFound());
+}
+
+/**
+ * Stage 4 at once, for a fresh answer the in-process cache holds: the caller is spared the await (and the
+ * async function) of `lookupCaller`. Undefined when the cache has none: then call `lookupCaller`.
+ */
+export function freshFound(cache: LookupCache, key: string, policy: MatchPolicy): Found | undefined {
+  const fresh = cache.fresh(key);
+  if (!fresh) return undefined;
+  const found = notFound();
+  found.cache = "hit";
+  return choosing(found, fresh, policy);
+}
+
+function notFound(): Found {
+  return {
     contact: null,
     ambiguous: false,
     failed: false,
@@ -70,13 +90,16 @@ export async function lookupCaller(
     crmMs: 0,
     timings: { lookup: 0, verify: 0, choose: 0 },
   };
-  if (!query) return found;
-  const cache = opts.cache;
-  const fresh = cache?.lookup.fresh(cache.key);
-  if (fresh) {
-    found.cache = "hit";
-    return choosing(found, fresh, opts.policy);
-  }
+}
+
+/** The rest of stage 4: the cache or the CRM, within the deadline. */
+async function asking(
+  adapter: CrmAdapter,
+  query: LookupQuery,
+  opts: LookupOptions,
+  found: Found,
+): Promise<Found> {
+  const { cache } = opts;
   const started = performance.now();
   let kept: Contact[];
   try {
