@@ -93,12 +93,7 @@ function notFound(): Found {
 }
 
 /** The rest of stage 4: the cache or the CRM, within the deadline. */
-async function asking(
-  adapter: CrmAdapter,
-  query: LookupQuery,
-  opts: LookupOptions,
-  found: Found,
-): Promise<Found> {
+async function asking(adapter: CrmAdapter, query: LookupQuery, opts: LookupOptions, found: Found): Promise<Found> {
   const { cache } = opts;
   const started = performance.now();
   let kept: Contact[];
