@@ -30,6 +30,7 @@ function maskedCaller(call: CallEvent): string {
 }
 
 const str = JSON.stringify;
+const INFO = 30; // pino's level number for info
 const { timeSym, chindingsSym, streamSym } = pino.symbols;
 
 /** What pino keeps for its integrations: the time field, the bindings already serialised, the stream. */
@@ -52,7 +53,7 @@ function pinoParts(log: HubLogger) {
  * a call several times as much. It goes to the logger's stream like any other line.
  */
 export function writeCallLine(log: HubLogger, call: CallEvent, at: CallFacts): void {
-  if (!log.isLevelEnabled("info")) return;
+  if (log.levelVal > INFO) return;
   const { found } = at;
   const parts = pinoParts(log);
   let line = `{"level":30${parts.time()}${parts.bindings},"callId":${str(call.callId)},"tenant":${str(at.tenant)},"step":${str(at.step)},"format":"${call.format}","caller":${str(maskedCaller(call))},"outcome":"${at.outcome}","result":${str(at.decision.result)},"rule":${str(at.rule)},"ms":${Math.round(performance.now() - at.started)}`;

@@ -27,7 +27,7 @@ function callerPhone(raw: string, region: string): Phone | null {
 /** Stage 3: a Netsantral request's fields as a `CallEvent`. */
 export function parseCall(fields: Fields, format: InboundFormat, region: string): CallEvent {
   const vars: Record<string, string> = {};
-  for (const name in fields) if (!KNOWN.has(name)) vars[name] = fields[name] as string;
+  for (const name of Object.keys(fields)) if (!KNOWN.has(name)) vars[name] = fields[name] as string;
   const callerRaw = fields.arayan_no ?? "";
   const keys = (fields.tus_bilgisi ?? "").trim();
   const call: CallEvent = {

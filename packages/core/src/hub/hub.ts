@@ -2,7 +2,7 @@ import { createCache } from "../cache/create.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
 import { purgeAnswers } from "../cache/purge.js";
 import { RequestError } from "../inbound/errors.js";
-import type { Fields } from "../inbound/fields.js";
+import { type Fields, ownField } from "../inbound/fields.js";
 import { createLimiters, type Limiters } from "../limits/limiters.js";
 import type { HubLogger } from "../log.js";
 import { HubMetrics } from "../metrics/hub-metrics.js";
@@ -121,7 +121,7 @@ export class Hub {
         ? new RequestError("unknown_did", "no tenant has this called number (aranan_no) among its dids")
         : new RequestError("unknown_tenant", `no tenant "${id}" on this hub; check the URL in the panel`);
     }
-    if (!tokenMatches(tenant.tokenBytes, fields[tenant.config.tokenField])) {
+    if (!tokenMatches(tenant.tokenBytes, ownField(fields, tenant.config.tokenField))) {
       throw new RequestError("bad_token", `wrong or missing static variable "${tenant.config.tokenField}"`);
     }
     return tenant;

@@ -9,7 +9,9 @@ export type Fields = Record<string, string>;
  * its last value; a nested object or array of objects is refused, since no Netsantral field is one.
  */
 export function mergeFields(query: Record<string, unknown>, body: Record<string, unknown>): Fields {
-  const fields: Fields = Object.create(null);
+  // A plain object, not Object.create(null): V8 keeps that one in dictionary mode, ~3× slower to fill and
+  // read. Only own properties are ever read (`ownField`), and `__proto__` is kept as a field, not a prototype.
+  const fields: Fields = {};
   addFields(fields, query);
   addFields(fields, body);
   return fields;
@@ -22,8 +24,14 @@ function addFields(fields: Fields, source: Record<string, unknown>): void {
     if (text === undefined) {
       throw new RequestError("bad_field", `field "${name}" must be text, not an object; send flat fields`);
     }
-    fields[name] = text;
+    if (name === "__proto__") Object.defineProperty(fields, name, { value: text, enumerable: true, writable: true });
+    else fields[name] = text;
   }
+}
+
+/** A field the request sent, never one the object inherits (`constructor`, say). */
+export function ownField(fields: Fields, name: string): string | undefined {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
 
 function toText(value: unknown): string | undefined {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCall } from "../dialect/netsantral.js";
 import { readInbound } from "./body.js";
 import { RequestError } from "./errors.js";
-import { mergeFields } from "./fields.js";
+import { mergeFields, ownField } from "./fields.js";
 import { parseXmlFields } from "./xml.js";
 
 describe("mergeFields", () => {
@@ -21,10 +21,19 @@ describe("mergeFields", () => {
   it("refuses a nested object, naming the field", () => {
     expect(() => mergeFields({}, { arayan_no: { a: 1 } })).toThrow(/field "arayan_no" must be text/);
   });
-  it("gives a plain record, immune to __proto__ keys", () => {
-    const fields = mergeFields({}, JSON.parse('{"__proto__": "x", "a": "1"}'));
-    expect(Object.getPrototypeOf(fields)).toBe(null);
-    expect(fields.a).toBe("1");
+  it("keeps a __proto__ field as a field, never as the record's prototype", () => {
+    const fields = mergeFields({ __proto__: "q" }, JSON.parse('{"__proto__": "x", "a": "1"}'));
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect(Object.entries(fields)).toEqual([
+      ["__proto__", "x"],
+      ["a", "1"],
+    ]);
+  });
+  it("reads only the fields sent, never inherited ones", () => {
+    const fields = mergeFields({}, { token: "t" });
+    expect(ownField(fields, "token")).toBe("t");
+    expect(ownField(fields, "constructor")).toBeUndefined();
+    expect(ownField(fields, "toString")).toBeUndefined();
   });
 });
 
