@@ -10,9 +10,9 @@ import { parse, stringify } from "yaml";
 import { seedPostgresContacts } from "../plugins/sql/test/fixtures/bench-seed.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const DURATION = Number(process.env.BENCH_SECONDS ?? 3);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 2);
 /** The baselines and the cache hits are measured in turns, this many times, and the medians reported. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = 10;
 const TOKEN = "demo-token-2026";
 const call = (caller: string) =>
