@@ -8,12 +8,27 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { parse, stringify } from "yaml";
 import { seedPostgresContacts } from "../plugins/sql/test/fixtures/bench-seed.js";
+import { xmlCost } from "./xml-cost.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DURATION = Number(process.env.BENCH_SECONDS ?? 2);
 /** The baselines and the cache hits are measured in turns, this many times, and the medians reported. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = 10;
+/** The groups of cases; `BENCH_ONLY=deadline,surge` runs just those (a quick look at one figure). */
+const GROUPS = ["baselines", "miss", "deadline", "sql", "count", "surge", "xml"] as const;
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? "")
+    .split(",")
+    .map((g) => g.trim())
+    .filter(Boolean),
+);
+for (const g of ONLY) {
+  if (!(GROUPS as readonly string[]).includes(g)) {
+    throw new Error(`BENCH_ONLY: no group "${g}"; the groups are ${GROUPS.join(", ")}`);
+  }
+}
+const only = (group: (typeof GROUPS)[number]) => ONLY.size === 0 || ONLY.has(group);
 const TOKEN = "demo-token-2026";
 const call = (caller: string) =>
   JSON.stringify({
@@ -208,30 +223,50 @@ async function measureInTurns(
 
 const hub = "servers/hub.ts";
 const results: Measured[] = [];
+const checks: string[] = [];
+const check = (ok: boolean) => (ok ? "✓" : "✗");
 console.log(
-  `santral-hub bench: ${DURATION} s per case, ${CONNECTIONS} connections, loopback; baselines and cache hits in ${ROUNDS} rounds (medians)\n`,
+  `santral-hub bench: ${DURATION} s per case, ${CONNECTIONS} connections, loopback; baselines and cache hits in ${ROUNDS} rounds (medians)${ONLY.size ? `; only ${[...ONLY].join(", ")}` : ""}\n`,
 );
-const memory = configDir("memory", () => {});
-const redis = configDir("redis", (_t, h) => {
-  h.cache = { backend: "redis", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
-});
-const turns = await measureInTurns([
-  { name: "koa hello (baseline)", script: "servers/koa-hello.ts", env: {}, opts: { path: "/" } },
-  { name: "hand-written webhook (baseline)", script: "servers/webhook.ts", env: {}, opts: { body: VIP } },
-  { name: "hub: cache hit, memory", script: hub, env: { CONFIG_DIR: memory }, opts: { body: VIP, deadline: 1500 } },
-  { name: "hub: cache hit, redis", script: hub, env: { CONFIG_DIR: redis }, opts: { body: VIP, deadline: 1500 } },
-]);
-results.push(...turns);
-const miss = configDir("miss", (t) => {
-  t.cache = { ttl: 0, notFoundTtl: 0, staleFor: 0 };
-});
-results.push(await measure("hub: cache miss, CSV plugin", hub, { CONFIG_DIR: miss }, { body: VIP, deadline: 1500 }));
-const hang = configDir("hang", (t) => {
-  t.crm = { adapter: path.join(import.meta.dirname, "plugins/hang.ts"), config: {} };
-  t.deadline = "300ms";
-});
-results.push(
-  await measure(
+const vs = (m: Measured) => m.vsWebhook ?? { rps: 0, p99: Number.POSITIVE_INFINITY, rounds: [] };
+const rounds = (m: Measured) =>
+  vs(m)
+    .rounds.map((r) => r.toFixed(2))
+    .join(", ");
+
+if (only("baselines")) {
+  const memory = configDir("memory", () => {});
+  const redis = configDir("redis", (_t, h) => {
+    h.cache = { backend: "redis", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
+  });
+  const turns = await measureInTurns([
+    { name: "koa hello (baseline)", script: "servers/koa-hello.ts", env: {}, opts: { path: "/" } },
+    { name: "hand-written webhook (baseline)", script: "servers/webhook.ts", env: {}, opts: { body: VIP } },
+    { name: "hub: cache hit, memory", script: hub, env: { CONFIG_DIR: memory }, opts: { body: VIP, deadline: 1500 } },
+    { name: "hub: cache hit, redis", script: hub, env: { CONFIG_DIR: redis }, opts: { body: VIP, deadline: 1500 } },
+  ]);
+  results.push(...turns);
+  const [, , memoryHit, redisHit] = turns as [Measured, Measured, Measured, Measured];
+  checks.push(
+    `${check(vs(memoryHit).rps >= 0.8 && vs(memoryHit).p99 <= 1.5)} cache hit in memory: ${vs(memoryHit).rps.toFixed(2)} × the webhook's req/s (≥ 0.80), p99 ${vs(memoryHit).p99.toFixed(2)} × its p99 (≤ 1.5); rounds: ${rounds(memoryHit)}`,
+    `${check(vs(redisHit).rps >= 0.5)} cache hit in Redis: ${vs(redisHit).rps.toFixed(2)} × the webhook's req/s (≥ 0.50); rounds: ${rounds(redisHit)}`,
+  );
+}
+
+if (only("miss")) {
+  const miss = configDir("miss", (t) => {
+    t.cache = { ttl: 0, notFoundTtl: 0, staleFor: 0 };
+  });
+  results.push(await measure("hub: cache miss, CSV plugin", hub, { CONFIG_DIR: miss }, { body: VIP, deadline: 1500 }));
+}
+
+if (only("deadline")) {
+  // every call waits out the deadline on 50 connections at once: the fallback must not be late for any
+  const hang = configDir("hang", (t) => {
+    t.crm = { adapter: path.join(import.meta.dirname, "plugins/hang.ts"), config: {} };
+    t.deadline = "300ms";
+  });
+  const hung = await measure(
     "hub: CRM never answers",
     hub,
     { CONFIG_DIR: hang },
@@ -241,69 +276,147 @@ results.push(
       expectBody: JSON.stringify({ status: "success", result: "e" }),
       connections: 50,
     },
-  ),
-);
-
-// cache misses against PostgreSQL: 100k indexed contacts, a different caller on every request
-const contacts = await seedPostgresContacts(
-  100_000,
-  process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-);
-try {
-  const sql = configDir("sql", (t) => {
-    t.crm = { adapter: "sql", config: contacts.config };
-    t.cache = { ttl: 0, notFoundTtl: 0, staleFor: 0 };
-  });
-  let i = 0;
-  const caller = () => call(`0${contacts.phone(1 + ((i++ * 7919) % contacts.rows)).slice(3)}`);
-  results.push(
-    await measure("hub: cache miss, PostgreSQL 100k", hub, { CONFIG_DIR: sql }, { bodies: caller, deadline: 1500 }),
   );
-} finally {
-  await contacts.cleanup();
+  results.push(hung);
+  checks.push(
+    `${check(hung.late === 0 && hung.mismatches === 0)} CRM never answers, 50 connections: ${((hung.late ?? 0) * 100).toFixed(2)}% of replies past deadline + 50 ms (p99 ${hung.p99.toFixed(1)} ms for a 300 ms deadline), ${hung.mismatches} not the fallback`,
+  );
 }
 
-// CRM calls per key: a counting CRM behind the hub
-const countPort = await freePort();
-const counted = configDir("count", (t) => {
-  t.crm = { adapter: path.join(import.meta.dirname, "plugins/count.ts"), config: { delayMs: 50 } };
-});
-const countHub = await start(hub, { CONFIG_DIR: counted, COUNT_PORT: String(countPort) });
-const crmCalls = async () => Number(await (await fetch(`http://127.0.0.1:${countPort}/`)).text());
-const base = await crmCalls().catch(() => 0);
-await autocannon({
-  url: `${countHub.url}/t/demo`,
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: call("05441000001"),
-  connections: 1,
-  amount: 1000,
-});
-const sequential = (await crmCalls()) - base;
-const before = await crmCalls();
-await autocannon({
-  url: `${countHub.url}/t/demo`,
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: call("05441000002"),
-  connections: 100,
-  amount: 100,
-});
-const concurrent = (await crmCalls()) - before;
-countHub.stop();
+if (only("sql")) {
+  // cache misses against PostgreSQL: 100k indexed contacts, a different caller on every request
+  const contacts = await seedPostgresContacts(
+    100_000,
+    process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+  );
+  try {
+    const sql = configDir("sql", (t) => {
+      t.crm = { adapter: "sql", config: contacts.config };
+      t.cache = { ttl: 0, notFoundTtl: 0, staleFor: 0 };
+    });
+    let i = 0;
+    const caller = () => call(`0${contacts.phone(1 + ((i++ * 7919) % contacts.rows)).slice(3)}`);
+    results.push(
+      await measure("hub: cache miss, PostgreSQL 100k", hub, { CONFIG_DIR: sql }, { bodies: caller, deadline: 1500 }),
+    );
+  } finally {
+    await contacts.cleanup();
+  }
+}
+
+/** A hub in front of the counting CRM, and how many times that CRM has been asked so far. */
+async function countingHub(
+  name: string,
+  edit: (tenant: Record<string, unknown>, hub: Record<string, unknown>) => void,
+) {
+  const countPort = await freePort();
+  const dir = configDir(name, (t, h) => {
+    t.crm = { adapter: path.join(import.meta.dirname, "plugins/count.ts"), config: { delayMs: 50 } };
+    edit(t, h);
+  });
+  const server = await start(hub, { CONFIG_DIR: dir, COUNT_PORT: String(countPort) });
+  const crmCalls = async () => Number(await (await fetch(`http://127.0.0.1:${countPort}/`)).text());
+  return { server, crmCalls };
+}
+
+if (only("count")) {
+  // CRM calls per key: a counting CRM behind the hub
+  const { server: countHub, crmCalls } = await countingHub("count", () => {});
+  const base = await crmCalls().catch(() => 0);
+  await autocannon({
+    url: `${countHub.url}/t/demo`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: call("05441000001"),
+    connections: 1,
+    amount: 1000,
+  });
+  const sequential = (await crmCalls()) - base;
+  const before = await crmCalls();
+  await autocannon({
+    url: `${countHub.url}/t/demo`,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: call("05441000002"),
+    connections: 100,
+    amount: 100,
+  });
+  const concurrent = (await crmCalls()) - before;
+  countHub.stop();
+  checks.push(
+    `${check(sequential === 1)} one caller, 1000 calls in a row: ${sequential} CRM call(s)`,
+    `${check(concurrent === 1)} one caller, 100 calls at once: ${concurrent} CRM call(s)`,
+  );
+}
+
+/**
+ * 100 calls of distinct callers sent at once (all of them within one second) to a hub in front of the
+ * counting CRM: how many were not answered 200, how many got the fallback, how often the CRM was asked.
+ */
+async function surge(name: string, edit: (tenant: Record<string, unknown>, hub: Record<string, unknown>) => void) {
+  const { server, crmCalls } = await countingHub(name, edit);
+  try {
+    const before = await crmCalls().catch(() => 0);
+    const started = performance.now();
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const res = await fetch(`${server.url}/t/demo`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: call(`0544${2000000 + i}`),
+        });
+        return { status: res.status, body: (await res.json()) as { result?: string } };
+      }),
+    );
+    return {
+      ms: performance.now() - started,
+      non200: replies.filter((r) => r.status !== 200).length,
+      fallback: replies.filter((r) => r.status === 200 && r.body.result === "e").length,
+      crm: (await crmCalls()) - before,
+    };
+  } finally {
+    server.stop();
+  }
+}
+
+if (only("surge")) {
+  // the hub's default limit (the bench's other configs lift it), then a tenant's own limit of the old default
+  const atDefault = await surge("surge", (_t, h) => {
+    delete h.rateLimit;
+  });
+  checks.push(
+    `${check(atDefault.non200 === 0)} surge, 100 calls in one second at the default limit: ${atDefault.non200} non-200 answers, ${atDefault.fallback} answered the fallback, ${atDefault.crm} CRM calls (${atDefault.ms.toFixed(0)} ms)`,
+  );
+  const tight = await surge("surge-tight", (t) => {
+    t.rateLimit = { perSecond: 20, burst: 40 };
+  });
+  checks.push(
+    `${check(tight.non200 === 0 && tight.fallback + tight.crm === 100)} surge past a tenant's limit of 20/s, burst 40: ${tight.non200} non-200 answers, ${tight.fallback} answered the fallback without the CRM, ${tight.crm} CRM calls`,
+  );
+}
+
+if (only("xml")) {
+  // in this process, no server: the CPU a 64 KiB body costs before its token is checked
+  const cost = await xmlCost();
+  checks.push(
+    `${check(cost.ratio <= 5)} unauthenticated XML: ${cost.ratio.toFixed(2)} × the CPU of JSON (≤ 5): ${cost.xmlMs.toFixed(2)} ms for 64 KiB of ${cost.xmlShape}, ${cost.jsonMs.toFixed(2)} ms for 64 KiB of JSON (${cost.jsonShape})`,
+  );
+}
 
 // the report
-const [hello, webhook] = results as [Measured, Measured];
-const ratio = (a: number, b: number) => (b ? (a / b).toFixed(2) : "-");
+const find = (name: string) => results.find((r) => r.name.startsWith(name));
+const hello = find("koa hello");
+const webhook = find("hand-written webhook");
+const ratio = (a: number, b: number | undefined) => (b ? (a / b).toFixed(2) : "-");
 const rows = results.map((r) => [
   r.name,
   r.rps.toFixed(0),
   `${r.p50.toFixed(2)} ms`,
   `${r.p99.toFixed(2)} ms`,
-  ratio(r.rps, hello.rps),
-  r.vsWebhook ? r.vsWebhook.rps.toFixed(2) : ratio(r.rps, webhook.rps),
-  ratio(r.p99, hello.p99),
-  r.vsWebhook ? r.vsWebhook.p99.toFixed(2) : ratio(r.p99, webhook.p99),
+  ratio(r.rps, hello?.rps),
+  r.vsWebhook ? r.vsWebhook.rps.toFixed(2) : ratio(r.rps, webhook?.rps),
+  ratio(r.p99, hello?.p99),
+  r.vsWebhook ? r.vsWebhook.p99.toFixed(2) : ratio(r.p99, webhook?.p99),
   r.late === undefined ? "" : `${(r.late * 100).toFixed(2)}% > ${r.deadline} ms`,
 ]);
 const head = [
@@ -317,30 +430,11 @@ const head = [
   "p99 ×webhook",
   "past deadline",
 ];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
-console.log(line(head));
-for (const r of rows) console.log(line(r.map(String)));
-
-const find = (name: string) => results.find((r) => r.name.startsWith(name)) as Measured;
-const memoryHit = find("hub: cache hit, memory");
-const redisHit = find("hub: cache hit, redis");
-const hung = find("hub: CRM never answers");
-const check = (ok: boolean) => (ok ? "✓" : "✗");
-const vs = (m: Measured) => m.vsWebhook ?? { rps: 0, p99: Number.POSITIVE_INFINITY, rounds: [] };
-const rounds = (m: Measured) =>
-  vs(m)
-    .rounds.map((r) => r.toFixed(2))
-    .join(", ");
-console.log(
-  `${check(vs(memoryHit).rps >= 0.8 && vs(memoryHit).p99 <= 1.5)} cache hit in memory: ${vs(memoryHit).rps.toFixed(2)} × the webhook's req/s (≥ 0.80), p99 ${vs(memoryHit).p99.toFixed(2)} × its p99 (≤ 1.5); rounds: ${rounds(memoryHit)}`,
-);
-console.log(
-  `${check(vs(redisHit).rps >= 0.5)} cache hit in Redis: ${vs(redisHit).rps.toFixed(2)} × the webhook's req/s (≥ 0.50); rounds: ${rounds(redisHit)}`,
-);
-console.log(
-  `${check(hung.late === 0 && hung.mismatches === 0)} CRM never answers: ${((hung.late ?? 0) * 100).toFixed(2)}% of replies past deadline + 50 ms, ${hung.mismatches} not the fallback`,
-);
-console.log(`${check(sequential === 1)} one caller, 1000 calls in a row: ${sequential} CRM call(s)`);
-console.log(`${check(concurrent === 1)} one caller, 100 calls at once: ${concurrent} CRM call(s)`);
+if (rows.length > 0) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  console.log(line(head));
+  for (const r of rows) console.log(line(r.map(String)));
+}
+for (const c of checks) console.log(c);
 process.exit(0);

@@ -147,6 +147,39 @@ describe("santral-hub tenant add and check, failing", () => {
   });
 });
 
+describe("santral-hub check, two files claiming one number", () => {
+  it("reports both files as broken, naming the DID and the other file, as the hub would refuse them", async () => {
+    const dir = await tempConfig("", {
+      shop: await demoTenant("shop", TOKEN, ["8503030311"]),
+      copy: await demoTenant("copy", TOKEN, ["0850 303 03 11"]),
+      other: await demoTenant("other", TOKEN, ["8503030312"]),
+    });
+    try {
+      const check = await cli("check", "--config", dir);
+      expect(check.code).toBe(EXIT.failed);
+      const file = (id: string) => path.join(dir, "tenants", `${id}.yaml`);
+      const lines = check.stdout.split("\n");
+      const rest =
+        "and no tenant serves it yet; a number reaches one tenant only, so neither file is served until one of them drops it";
+      expect(lines).toContain(
+        `    ${file("copy")}: dids[0]: 8503030311 is also a DID of tenant "shop" (${file("shop")}) ${rest}`,
+      );
+      expect(lines).toContain(
+        `    ${file("shop")}: dids[0]: 8503030311 is also a DID of tenant "copy" (${file("copy")}) ${rest}`,
+      );
+      expect(lines.filter((l) => /^[✓✗]/.test(l)).map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual([
+        "✓ hub.yaml",
+        "✗ copy",
+        "✓ other",
+        "✗ shop",
+      ]);
+      expect(check.stdout).toContain("3 tenants: 1 ok, 2 broken");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("santral-hub start, failing", () => {
   let busy: Server;
   afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));

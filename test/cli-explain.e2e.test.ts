@@ -36,6 +36,8 @@ describe("santral-hub explain", { timeout: 60_000 }, () => {
     expect(out).toContain("Caller     05101234567 → +905101234567 (TR)");
     expect(out).toMatch(/Shapes {5}15 searched: \+905101234567 \| 905101234567 \| 00905101234567 \| 05101234567/);
     expect(out).toContain("csv asked by phone +905101234567: 1 record returned");
+    // the demo's CSV columns searched, as its file names them
+    expect(out).toContain("\n           searched: telefon, cep\n");
     expect(out).toContain("* 10001  AHMET YILMAZ  (row, owner Zeynep Demir 101, VIP, updated 2026-10-01)");
     expect(out).toContain('phones: "05101234567" → +905101234567');
     expect(out).toContain("kept; chosen: the only record found");
@@ -102,8 +104,28 @@ describe("santral-hub explain", { timeout: 60_000 }, () => {
     expect(json.choice).toMatchObject({ contact: "10011", resolver: "updated", ambiguous: false });
   });
 
+  it("says on a miss what was searched, and no record kinds for a CSV that has none", async () => {
+    const run = await santralHub("explain", "demo", "05449999999");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("csv asked by phone +905449999999: 0 records returned");
+    expect(run.stdout).toContain("\n           searched: telefon, cep\n");
+    expect(run.stdout).toContain("  - the CRM returned no record for any of the 15 shapes in telefon, cep\n");
+    expect(run.stdout).toContain("policy: sameOwner, kind, updated, created; company fallback off; limit 10\n");
+    expect(run.stdout).not.toContain("Contact > Lead > Account");
+  });
+
   it("explains the customer-number step", async () => {
-    const run = await santralHub("explain", "demo", "anonymous", "--step", "musteri", "--customer-number", "10003");
+    const [run, miss] = await Promise.all([
+      santralHub("explain", "demo", "anonymous", "--step", "musteri", "--customer-number", "10003"),
+      santralHub("explain", "demo", "05449999999", "--step", "musteri", "--customer-number", "99999"),
+    ]);
+    // searched by the number typed: no shapes of the caller's number
+    expect(miss.stdout).toContain("Caller     05449999999 → +905449999999 (TR)\nTyped      99999\n");
+    expect(miss.stdout).not.toContain("shapes");
+    expect(miss.stdout).not.toContain("Shapes");
+    expect(miss.stdout).toContain("csv asked by customer number 99999: 0 records returned");
+    expect(miss.stdout).toContain("\n           searched: musteri_no\n");
+    expect(miss.stdout).toContain("  - the CRM returned no record with customer number 99999 in musteri_no\n");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("csv asked by customer number 10003: 1 record returned");
     expect(run.stdout).toContain("unchecked; chosen: the only record found");

@@ -160,8 +160,18 @@ describe("onboarding a tenant: tenant add, check, SIGHUP, call, tenant list", { 
     expect(call.stdout).toContain('{"status":"success","result":"1","data":"Sayın A** Y**, hoş geldiniz."}');
 
     const [list, withoutToken] = await Promise.all([
-      santralHub(["tenant", "list", "--url", hub.url, "--token", METRICS_TOKEN, ...config()]),
-      santralHub(["tenant", "list", "--url", hub.url, ...config()]),
+      santralHub([
+        "tenant",
+        "list",
+        "--url",
+        hub.url,
+        "--metrics-url",
+        hub.metricsUrl,
+        "--token",
+        METRICS_TOKEN,
+        ...config(),
+      ]),
+      santralHub(["tenant", "list", "--url", hub.url, "--metrics-url", hub.metricsUrl, ...config()]),
     ]);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^TENANT +ADAPTER +DIDS +STEPS +HUB +FILE\n/);

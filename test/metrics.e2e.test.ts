@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoTenant, freePort, tempConfig } from "./helpers/cli.js";
 import { REPO, type RunningHub, sendCall, startHub } from "./helpers/hub.js";
 
-// /metrics scraped after a few calls of each kind, the per-tenant rate limit, and /healthz and /readyz.
+// /metrics scraped after a few calls of each kind (on the call port, behind its token, as hub.yaml may ask),
+// where it is served by default (a loopback port of its own), the per-tenant rate limit, /healthz and /readyz.
 // The real server in this process (a CLI process costs a second or two; cli-ops.e2e.test.ts spawns those).
 
 const SLOW = path.join(REPO, "test/fixtures/slow-plugin.ts");
@@ -32,7 +33,7 @@ const call = (id: string, fields: Record<string, string>) =>
   sendCall(`${hub.url}/t/${id}`, "json", { token: TOKEN, ...fields });
 
 beforeAll(async () => {
-  dir = await tempConfig(`metrics: { token: ${METRICS_TOKEN} }\nrateLimit: { perSecond: 100 }\n`, {
+  dir = await tempConfig(`metrics: { port: call, token: ${METRICS_TOKEN} }\nrateLimit: { perSecond: 100 }\n`, {
     shop: await demoTenant("shop", TOKEN),
     looping: `${await demoTenant("looping", TOKEN)}\nrateLimit: { perSecond: 0.5, burst: 2 }\n`,
     late,
@@ -87,17 +88,17 @@ describe("/metrics", () => {
 });
 
 describe("the per-tenant rate limit", () => {
-  it("answers 429 with {status: error} past a tenant's burst, and leaves the other tenants alone", async () => {
-    const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await call("looping", { arayan_no: "05101234567" })).status);
-    expect(statuses).toEqual([200, 200, 429]);
-    const refused = await call("looping", { arayan_no: "05101234567" });
-    expect(refused.status).toBe(429);
-    expect(await refused.json()).toEqual({ status: "error" });
-    expect((await call("shop", { arayan_no: "05101234567" })).status).toBe(200);
-    const text = await (await fetch(`${hub.url}/metrics`, { headers: AUTH })).text();
+  it("answers the step's fallback (200) past a tenant's burst, and leaves the other tenants alone", async () => {
+    const replies: Record<string, string>[] = [];
+    for (let i = 0; i < 4; i++)
+      replies.push((await (await call("looping", { arayan_no: "05101234567" })).json()) as Record<string, string>);
+    expect(replies.map((r) => r.result)).toEqual(["extensions", "extensions", "e", "e"]);
+    expect(replies[3]).toEqual({ status: "success", result: "e" });
+    expect(await (await call("shop", { arayan_no: "05101234567" })).json()).toMatchObject({ result: "extensions" });
+    const text = await hub.hub.metrics.registry.metrics();
     expect(value(text, 'santral_rate_limited_total{tenant="looping"}')).toBe(2);
-    expect(value(text, 'santral_requests_refused_total{code="rate_limited"}')).toBe(2);
+    expect(value(text, 'santral_calls_total{tenant="looping",step="welcome",outcome="throttled"}')).toBe(2);
+    expect(value(text, 'santral_requests_refused_total{code="rate_limited"}')).toBeUndefined();
   });
 });
 
@@ -129,6 +130,44 @@ describe("/healthz, /readyz, and /metrics on a port of its own", () => {
     } finally {
       await running.shutdown();
       await rm(own, { recursive: true, force: true });
+    }
+  });
+
+  it("serves /metrics by default on a loopback port of its own, not on the call port", async () => {
+    const own = await tempConfig("listen: { host: 0.0.0.0 }\n", { shop: await demoTenant("shop", TOKEN) });
+    const running = await runHub({ configDir: own, port: 0, env: {}, signals: false, log: createLogger("silent") });
+    try {
+      expect(running.hub.config.metrics).toMatchObject({ port: 0, host: "127.0.0.1" }); // 9464 unless port: 0
+      expect(running.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const text = await (await fetch(running.metricsUrl ?? "")).text();
+      expect(text).toContain('santral_tenant_state{tenant="shop",state="live"} 1');
+      const onCallPort = await fetch(`${running.url}/metrics`);
+      expect([onCallPort.status, await onCallPort.text()]).toEqual([404, "Not Found"]);
+    } finally {
+      await running.shutdown();
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
+  it("says which setting to change when the metrics port is taken", async () => {
+    const port = await freePort();
+    const busy = await runHub({
+      configDir: dir,
+      port: 0,
+      metricsPort: port,
+      env: {},
+      signals: false,
+      log: createLogger("silent"),
+    });
+    try {
+      const own = await tempConfig(`metrics: { port: ${port} }\n`, { shop: await demoTenant("shop", TOKEN) });
+      const second = runHub({ configDir: own, port: 0, env: {}, signals: false, log: createLogger("silent") });
+      await expect(second).rejects.toThrow(
+        `127.0.0.1:${port} is in use by another process: change hub.yaml's metrics.port (or METRICS_PORT).`,
+      );
+      await rm(own, { recursive: true, force: true });
+    } finally {
+      await busy.shutdown();
     }
   });
 

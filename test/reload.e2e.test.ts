@@ -79,7 +79,7 @@ describe("hot reload of tenant files", () => {
       tenants: 3,
       broken: 1,
     });
-    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    const metrics = await (await fetch(running.metricsUrl ?? "")).text();
     expect(metrics).toContain('santral_tenant_state{tenant="alpha",state="kept"} 1');
 
     const fixing = running.hub.lastReload;
@@ -132,5 +132,42 @@ describe("hot reload of tenant files", () => {
     } finally {
       await rename(`${tenants}.away`, tenants);
     }
+  });
+
+  it("leaves a DID with the tenant serving it when a file added later claims it, even with its token", async () => {
+    const DID = "8503030399";
+    const atCall = async () => {
+      const res = await sendCall(`${running.url}/call`, "json", { arayan_no: VIP, aranan_no: DID, token: TOKEN });
+      return (await res.json()) as Record<string, string>;
+    };
+    let before = running.hub.lastReload;
+    await writeFile(file("omega"), await demoTenant("omega", TOKEN, [DID]));
+    expect(await reloaded(before)).toMatchObject({ added: ["omega"] });
+    expect((await atCall()).data).toMatch(/^Sayın A\*\* Y\*\* hoş geldiniz/);
+    const omega = running.hub.tenants().find((t) => t.config.id === "omega");
+
+    // a copy with the same DID and token, its name sorting first, and another CRM behind it
+    before = running.hub.lastReload;
+    await writeFile(file("aaa"), slowTenant("Başka kiracı").replace("id: slow", `id: aaa\ndids: ["0${DID}"]`));
+    const report = await reloaded(before);
+    expect(report.added).toEqual([]);
+    expect(report.broken).toContainEqual({
+      id: "aaa",
+      file: file("aaa"),
+      kept: false,
+      message: `${file("aaa")}: dids[0]: ${DID} is already served by tenant "omega" (${file("omega")}); a number reaches one tenant only: take it out of this file, or out of ${file("omega")} first`,
+    });
+    expect(report.states.get("omega")).toBe("live");
+    expect(running.hub.tenants().find((t) => t.config.id === "omega")).toBe(omega);
+    expect((await atCall()).data).toMatch(/^Sayın A\*\* Y\*\* hoş geldiniz/);
+    expect(report.states.get("aaa")).toBe("broken");
+    // SIGHUP's pass changes nothing: the number stays put
+    expect((await running.hub.reload()).states.get("omega")).toBe("live");
+    expect((await atCall()).data).toMatch(/^Sayın A\*\* Y\*\* hoş geldiniz/);
+
+    before = running.hub.lastReload;
+    await rm(file("aaa"));
+    await rm(file("omega"));
+    expect(await reloaded(before)).toMatchObject({ removed: ["omega"] });
   });
 });

@@ -42,6 +42,7 @@ ${auth}
         ownerExtension: Owner.Extension
         vip: VIP__c
     customerNumber: { object: Contact, field: Musteri_No__c }
+    backoff: { requestLimit: { first: 300ms } }
 ${CRM_STEPS}
 `;
 
@@ -158,6 +159,11 @@ describe("a tenant on Salesforce through the real server", () => {
       body: [{ message: "TotalRequests Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" }],
     });
     expect(await call("satis", { arayan_no: "05441000010" })).toEqual({ status: "success", result: "e" });
+    // the org is left alone for backoff.requestLimit: the next call gets the fallback without a request to it
+    const searches = fake.count("search");
+    expect(await call("satis", { arayan_no: "05441000010" })).toEqual({ status: "success", result: "e" });
+    expect(fake.count("search")).toBe(searches);
+    await new Promise((resolve) => setTimeout(resolve, 350));
     expect(await call("satis", { arayan_no: "05441000010" })).toMatchObject({
       result: "queue",
       data: "Sayın İ** I** hoş geldiniz.",

@@ -17,7 +17,7 @@ export interface Run {
 
 /** The environment a command runs in: the caller's, less what would point it at the repo's own config. */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const { CONFIG_DIR: _c, PORT: _p, REDIS_URL: _r, LOG_FORMAT: _f, ...env } = process.env;
+  const { CONFIG_DIR: _c, PORT: _p, METRICS_PORT: _m, REDIS_URL: _r, LOG_FORMAT: _f, ...env } = process.env;
   return { ...env, ...extra };
 }
 
@@ -38,6 +38,8 @@ export function santralHub(args: string[], opts: { cwd?: string; env?: NodeJS.Pr
 
 export interface StartedHub {
   url: string;
+  /** Where it serves /metrics: a free port of its own, unless its hub.yaml says `metrics.port: call`. */
+  metricsUrl: string;
   child: ChildProcess;
   /** Everything the hub printed so far (its log lines). */
   output(): string;
@@ -46,12 +48,12 @@ export interface StartedHub {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `santral-hub start` on `configDir`, on a free port; resolves once `/healthz` answers. */
+/** `santral-hub start` on `configDir`, on free ports (call and metrics); resolves once `/healthz` answers. */
 export async function startCli(configDir: string, extraArgs: string[] = []): Promise<StartedHub> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, "start", "--config", configDir, "--port", String(port), ...extraArgs], {
     cwd: REPO,
-    env: cleanEnv(),
+    env: cleanEnv({ METRICS_PORT: "0" }), // hubs started side by side must not all take the default 9464
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -76,8 +78,13 @@ export async function startCli(configDir: string, extraArgs: string[] = []): Pro
     if (Date.now() > until) throw new Error(`santral-hub start did not answer /healthz:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const metricsUrl = await eventually(
+    async () => /"metrics":"([^"]+)"/.exec(output)?.[1],
+    "the hub's listening line, with its metrics address",
+  );
   return {
     url,
+    metricsUrl,
     child,
     output: () => output,
     exited,

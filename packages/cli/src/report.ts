@@ -16,10 +16,10 @@ function indent(text: string, by = LABEL): string {
 function caller(e: Explanation): string[] {
   if (!e.caller) return [line("Caller", "none (withheld, or not a number)")];
   const { input, e164, country, variants } = e.caller;
-  return [
-    line("Caller", `${input} → ${e164}${country ? ` (${country})` : ""}`),
-    line("Shapes", `${variants.length} searched: ${variants.join(" | ")}`),
-  ];
+  const parsed = line("Caller", `${input} → ${e164}${country ? ` (${country})` : ""}`);
+  // a customer-number step searches by the digits typed, not by the caller's number
+  if (e.step.lookup !== "phone") return [parsed];
+  return [parsed, line("Shapes", `${variants.length} searched: ${variants.join(" | ")}`)];
 }
 
 function lookup(e: Explanation): string[] {
@@ -27,7 +27,10 @@ function lookup(e: Explanation): string[] {
   const what = e.query.phone ? `phone ${e.query.phone}` : `customer number ${e.query.customerNumber}`;
   const error = e.crm.error ? `; could not tell: ${e.crm.error.kind}: ${e.crm.error.message}` : "";
   const returned = `${e.crm.returned} record${e.crm.returned === 1 ? "" : "s"} returned`;
-  return [line("Lookup", `${e.crm.plugin} asked by ${what}: ${returned} in ${e.timings.lookup} ms${error}`)];
+  const out = [line("Lookup", `${e.crm.plugin} asked by ${what}: ${returned} in ${e.timings.lookup} ms${error}`)];
+  if (e.crm.searched)
+    out.push(indent(`searched: ${e.crm.searched.join(", ") || "nothing (the config names no field)"}`));
+  return out;
 }
 
 function candidate(c: ExplainedCandidate): string[] {
@@ -57,11 +60,17 @@ function choice(e: Explanation): string[] {
   const p = e.policy;
   const fallback = p.companyFallback ? "on" : "off";
   out.push(
-    indent(
-      `policy: ${p.resolvers.join(", ") || "(none)"}; kinds ${p.kinds.join(" > ")}; company fallback ${fallback}; limit ${p.limit}`,
-    ),
+    indent(`policy: ${p.resolvers.join(", ") || "(none)"}${kinds(e)}; company fallback ${fallback}; limit ${p.limit}`),
   );
   return out;
+}
+
+/** The policy's preferred kinds, only for a CRM whose records have kinds (a CSV without a kind column has none). */
+function kinds(e: Explanation): string {
+  const { kinds: crm } = e.crm;
+  if (!crm) return "";
+  const has = Array.isArray(crm) ? `the CRM's: ${crm.join(", ")}` : `from column ${crm.column}`;
+  return `; kinds ${e.policy.kinds.join(" > ")} (${has})`;
 }
 
 function rule(e: Explanation): string[] {

@@ -49,8 +49,11 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const plugin = definePlugin({ name: "fake", configSchema: z.object({}), create: () => ({ lookup: async () => [] }) });
 
 /** Calls `step` of a tenant with this `match:` block, whose CRM answers `records` (or throws `records`). */
-async function call(records: Contact[] | Error, opts: { match?: string; step?: string; keys?: string } = {}) {
-  const config = parseTenantSource(TENANT(opts.match ?? ""), "/config/tenants/acme.yaml", {});
+async function call(
+  records: Contact[] | Error,
+  opts: { match?: string; step?: string; keys?: string; source?: string } = {},
+) {
+  const config = parseTenantSource(opts.source ?? TENANT(opts.match ?? ""), "/config/tenants/acme.yaml", {});
   const adapter = { lookup: async () => (records instanceof Error ? Promise.reject(records) : records) };
   const tenant: LiveTenant = {
     config,
@@ -161,5 +164,68 @@ describe("company fallback in the call path", () => {
     const person = rec("p", { name: "Elif Kara", owner: ZEYNEP });
     const { decision } = await call([account, person], { match: "match: { companyFallback: true }" });
     expect(decision).toMatchObject({ redirect: "101", say: "Sayın Elif Kara hoş geldiniz." });
+  });
+});
+
+describe("a template that fails to render", () => {
+  // every tag, for every tag, for every tag: fits for a few tags, over the render budget for many
+  const CUBED =
+    "{% for a in contact.tags %}{% for b in contact.tags %}{% for c in contact.tags %}{{ c }}{% endfor %}{% endfor %}{% endfor %}";
+  const source = (fallback: string) => `
+id: acme
+token: s3cret-token
+results: { "1": known, "2": unknown caller, e: the CRM could not tell }
+crm: { adapter: fake }
+steps:
+  welcome:
+    rules:
+      - when: { known: true }
+        reply: { result: "1", say: ${JSON.stringify(CUBED)} }
+      - reply: { result: "2", say: ${JSON.stringify(CUBED)} }
+    fallback: ${fallback}
+`;
+  const tags = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+
+  it("answers the step's fallback, saying which rule and key failed and why", async () => {
+    const heavy = rec("1", { name: "Elif Kara", tags: tags(40) });
+    const { match, decision, renderFailed } = await call([heavy], {
+      source: source('{ result: e, say: "Sizi temsilciye aktarıyoruz." }'),
+    });
+    expect(match.rule).toBe("fallback");
+    expect(decision).toEqual({ status: "success", result: "e", say: "Sizi temsilciye aktarıyoruz." });
+    expect(renderFailed).toEqual([
+      { rule: 0, key: "say", reason: "steps", message: expect.stringMatching(/500 parts/) },
+    ]);
+    expect(JSON.stringify(renderFailed)).not.toMatch(/Elif|t39/);
+  });
+
+  it("renders the same template for a contact whose data fits", async () => {
+    const light = rec("1", { name: "Elif Kara", tags: ["a", "b"] });
+    const { match, decision, renderFailed } = await call([light], { source: source("{ result: e }") });
+    expect(match.rule).toBe(0);
+    expect(decision).toEqual({ status: "success", result: "1", say: "abababab" });
+    expect(renderFailed).toBeUndefined();
+  });
+
+  it("answers the fallback bare when its own template fails too, keeping a plain redirect", async () => {
+    const heavy = rec("1", { name: "Elif Kara", tags: tags(40) });
+    const { match, decision, renderFailed } = await call([heavy], {
+      source: source(`{ result: queue, redirect: santral, say: ${JSON.stringify(CUBED)} }`),
+    });
+    expect(match.rule).toBe("fallback");
+    expect(decision).toEqual({ status: "success", result: "queue", redirect: "santral" });
+    expect(renderFailed?.map((f) => f.rule)).toEqual([0, "fallback"]);
+  });
+
+  it("fails the same way on every call for the same contact", async () => {
+    const heavy = rec("1", { name: "Elif Kara", tags: tags(40) });
+    const src = source("{ result: e }");
+    const answerOf = async () => {
+      const { match, decision, renderFailed } = await call([heavy], { source: src });
+      return { rule: match.rule, decision, renderFailed };
+    };
+    const first = await answerOf();
+    expect(first.rule).toBe("fallback");
+    for (let i = 0; i < 5; i++) expect(await answerOf()).toEqual(first);
   });
 });

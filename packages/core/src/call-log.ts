@@ -43,10 +43,16 @@ function pinoParts(log: HubLogger) {
   };
 }
 
+/** Whether the call waited on the CRM: not when the cache answered, nor when nothing was asked. */
+function asked(at: CallFacts): boolean {
+  const { cache } = at.found;
+  return cache !== "hit" && cache !== "stale" && at.outcome !== "none" && at.outcome !== "throttled";
+}
+
 /**
  * The one log line of a call: who (masked), where, how the lookup went and what was answered. Fields that
- * hold their usual value are left out, so `crmMs` is absent when the cache answered (no CRM was asked), and
- * `cache` without a cache (no lookup).
+ * hold their usual value are left out, so `crmMs` is absent when no CRM was asked (the cache answered, there
+ * was nothing to look up, or the call was throttled), and `cache` without a cache (no lookup).
  *
  * The line is written for every call, so it is put together here, in pino's own line format (its level,
  * time and bindings, read through `pino.symbols`), rather than by pino's generic serializer, which cost
@@ -58,7 +64,7 @@ export function writeCallLine(log: HubLogger, call: CallEvent, at: CallFacts): v
   const parts = pinoParts(log);
   let line = `{"level":30${parts.time()}${parts.bindings},"callId":${str(call.callId)},"tenant":${str(at.tenant)},"step":${str(at.step)},"format":"${call.format}","caller":${str(maskedCaller(call))},"outcome":"${at.outcome}","result":${str(at.decision.result)},"rule":${str(at.rule)},"ms":${Math.round(performance.now() - at.started)}`;
   if (found.cache) line += `,"cache":"${found.cache}"`;
-  if (found.cache !== "hit" && found.cache !== "stale") line += `,"crmMs":${Math.round(found.crmMs)}`;
+  if (asked(at)) line += `,"crmMs":${Math.round(found.crmMs)}`;
   if (found.resolver) line += `,"resolver":${str(found.resolver)}`;
   if (found.dropped.length > 0) line += `,"dropped":${found.dropped.length}`;
   if (found.ambiguous) line += `,"ambiguous":true`;

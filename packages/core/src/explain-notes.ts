@@ -13,6 +13,8 @@ export function explainNotes(at: {
   call: CallEvent;
   found: Found;
   emptyRedirect: number | "fallback" | undefined;
+  /** What the plugin says it searched, for a miss. */
+  searched?: string[] | undefined;
 }): string[] {
   const { opts, step, call, found } = at;
   const notes: string[] = [];
@@ -32,9 +34,15 @@ export function explainNotes(at: {
   if (found.error) {
     notes.push(`the CRM could not tell (${found.error.kind}: ${found.error.message}): the step's fallback answers`);
   } else if (found.choice) {
-    const shapes =
-      call.caller && step.lookup === "phone" ? ` for any of the ${call.caller.variants.length} shapes` : "";
-    if (found.candidates === 0) notes.push(`the CRM returned no record${shapes}`);
+    const where = at.searched?.length ? ` in ${at.searched.join(", ")}` : "";
+    const what =
+      step.lookup === "customerNumber"
+        ? ` with customer number ${call.keys}`
+        : call.caller
+          ? ` for any of the ${call.caller.variants.length} shapes`
+          : "";
+    const asked = step.lookup !== "customerNumber" || /^\d+$/.test(call.keys ?? "");
+    if (found.candidates === 0 && asked) notes.push(`the CRM returned no record${what}${where}`);
     else if (found.kept.length === 0)
       notes.push("every record the CRM returned is a near miss: none carries the number");
     const { choice } = found;

@@ -103,10 +103,30 @@ describe("explain", () => {
   it("shows the hours rule as written, and why nothing was found", async () => {
     const e = await run("05449999999", { now: new Date("2026-11-25T18:00:00Z") });
     expect(e.rule).toMatchObject({ index: 2, when: { hours: { not: "09:00-18:00 mon-fri" } } });
-    expect(e.notes).toEqual(["the CRM returned no record for any of the 15 shapes"]);
+    expect(e.notes).toEqual(["the CRM returned no record for any of the 15 shapes in tel"]);
+    // what was searched comes from the plugin, for this tenant's config; its kinds from the column mapped
+    expect(e.crm).toMatchObject({ returned: 0, searched: ["tel"], kinds: { column: "tur" } });
     const withheld = await run("gizli");
     expect(withheld).toMatchObject({ caller: null, query: null });
     expect(withheld.notes).toContain('"gizli" is not a phone number: a call from it is treated as withheld');
+  });
+
+  it("says a customer-number miss searched by the number typed, and shows no kinds for a CRM without them", async () => {
+    const plain = TENANT()
+      .replace("id: acme", "id: plain")
+      .replace("kind: tur, ", "customerNumber: no, ")
+      .replace(
+        "steps:\n",
+        'steps:\n  musteri:\n    lookup: customerNumber\n    rules: [{ reply: { result: "2" } }]\n    fallback: { result: e }\n',
+      );
+    await tenantFile("plain", plain);
+    const e = await run("05449999999", { tenant: "plain", step: "musteri", customerNumber: "4242" });
+    expect(e.query).toEqual({ customerNumber: "4242" });
+    expect(e.crm).toMatchObject({ returned: 0, searched: ["no"], kinds: null });
+    expect(e.notes).toContain("the CRM returned no record with customer number 4242 in no");
+    expect(e.notes.join("\n")).not.toContain("shapes");
+    const byPhone = await run("05449999999", { tenant: "plain", step: "welcome" });
+    expect(byPhone.crm).toMatchObject({ searched: ["tel"], kinds: null });
   });
 
   it("refuses an unknown tenant, a broken one and an unknown step, saying which", async () => {

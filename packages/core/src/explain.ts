@@ -1,4 +1,4 @@
-import { type Logger, parsePhone } from "@santral-hub/sdk";
+import { type Contact, type Logger, parsePhone, type SearchDescription } from "@santral-hub/sdk";
 import { answer } from "./answer.js";
 import type { CallEvent } from "./call.js";
 import { type NetsantralReply, writeReply } from "./dialect/netsantral.js";
@@ -41,7 +41,16 @@ export interface Explanation {
   customerNumber: string | null;
   /** What the CRM was asked; null when the step asked nothing (see `notes`). */
   query: { phone?: string; customerNumber?: string } | null;
-  crm: { adapter: string; plugin: string; returned: number; error?: { kind: string; message: string } };
+  crm: {
+    adapter: string;
+    plugin: string;
+    returned: number;
+    error?: { kind: string; message: string };
+    /** The columns, fields or properties the lookup searched (from the plugin, for its config); null: it does not say. */
+    searched: string[] | null;
+    /** The kinds of record this CRM has (`{ column }`: a column holds them); null when its records have none. */
+    kinds: string[] | { column: string } | null;
+  };
   candidates: ExplainedCandidate[];
   policy: MatchPolicy;
   choice: Omit<Choice, "contact" | "pool" | "trace"> & {
@@ -87,6 +96,7 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
       deadlineMs: step.deadlineMs,
       log,
     });
+    const search = describeSearch(tenant, step.lookup);
     const deciding = performance.now();
     const answered = answer(tenant, step, call, found, opts.now ?? new Date());
     const decide = performance.now() - deciding;
@@ -113,6 +123,9 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
         plugin: tenant.plugin.name,
         returned: found.candidates,
         ...(found.error ? { error: found.error } : {}),
+        searched: search?.fields ?? null,
+        // a plugin that does not say: the kinds the records it returned carry, if any
+        kinds: search ? (search.kinds ?? null) : kindsIn(found.returned),
       },
       candidates: explainCandidates(found, tenant.policy, { e164: call.caller?.e164, region: config.region }),
       policy: tenant.policy,
@@ -139,12 +152,29 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
         choose: ms(found.timings.choose),
         decide: ms(decide),
       },
-      notes: explainNotes({ opts, step, call, found, emptyRedirect: answered.emptyRedirect }),
+      notes: [
+        ...explainNotes({ opts, step, call, found, emptyRedirect: answered.emptyRedirect, searched: search?.fields }),
+        // rows the adapter could not load (a CSV's malformed rows) are a caller "not found" until fixed
+        ...(tenant.adapter.data?.().warnings ?? []),
+      ],
       log: log.entries,
     };
   } finally {
     await tenant.adapter.close?.();
   }
+}
+
+/** Where the plugin says this step's lookup searches under the tenant's config; undefined when it does not say. */
+function describeSearch(tenant: LiveTenant, lookup: LookupKind): SearchDescription | undefined {
+  const { plugin, config } = tenant;
+  if (!plugin.describeSearch || lookup === "none") return undefined;
+  const parsed = plugin.configSchema.safeParse(config.crm.config);
+  return parsed.success ? plugin.describeSearch(parsed.data, lookup) : undefined;
+}
+
+function kindsIn(records: readonly Contact[]): string[] | null {
+  const kinds = [...new Set(records.flatMap((r) => (r.kind ? [r.kind] : [])))];
+  return kinds.length > 0 ? kinds : null;
 }
 
 /** The call as stage 3 would make it from these fields. */

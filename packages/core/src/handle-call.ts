@@ -1,26 +1,25 @@
 import type { Context } from "koa";
-import { answer } from "./answer.js";
+import { answer, renderFallback } from "./answer.js";
 import { cacheKey } from "./cache/key.js";
+import type { CallEvent } from "./call.js";
 import { writeCallLine } from "./call-log.js";
 import { parseCall, replyJson } from "./dialect/netsantral.js";
 import type { Hub } from "./hub/hub.js";
+import type { LiveTenant } from "./hub/live-tenant.js";
 import { readInbound } from "./inbound/body.js";
-import { RequestError } from "./inbound/errors.js";
-import { type Found, freshFound, lookupCaller, queryFor } from "./lookup/lookup-caller.js";
+import { type Found, freshFound, lookupCaller, notFound, queryFor } from "./lookup/lookup-caller.js";
 import type { CallOutcome } from "./metrics/hub-metrics.js";
+import type { StepConfig } from "./tenants/types.js";
 
 /** One call, top to bottom: the seven stages of DESIGN.md. Resolves to the reply's JSON text. */
 export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
   const started = performance.now();
   const { fields, format } = await readInbound(ctx, hub.config.limits.body); // 1 inbound
   const tenant = hub.authenticate(ctx.params.tenant, fields); // 2 tenant
-  if (!hub.admit(tenant, started)) {
-    hub.metrics.rateLimited(tenant.config.id);
-    throw new RequestError("rate_limited", "too many calls for this tenant", false);
-  }
   const step = hub.step(tenant, ctx.params.step);
   const { config } = tenant;
   const call = parseCall(fields, format, config.region); // 3 call
+  if (!hub.admit(tenant, started)) return throttled(hub, tenant, step, call, started);
   const query = queryFor(step.lookup, call);
   const key = query ? cacheKey(config.id, tenant.cacheHash, query) : undefined;
   const found =
@@ -29,16 +28,23 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
       policy: tenant.policy,
       region: config.region,
       deadlineMs: step.deadlineMs,
+      startedAt: started, // the caller has waited since the request arrived
       limitMs: config.cache.lookupLimitMs,
       cache: key !== undefined ? { lookup: hub.cache, key, ttls: config.cache } : undefined,
       log: hub.log,
+      tenant: config.id,
     })); // 4 lookup: at once from the in-process cache, else awaited
-  const { match, decision, emptyRedirect } = answer(tenant, step, call, found, hub.now()); // 5 decide, 6 speak
+  const { match, decision, emptyRedirect, renderFailed } = answer(tenant, step, call, found, hub.now()); // 5, 6
   if (emptyRedirect !== undefined) {
     hub.log.warn(
       { tenant: config.id, step: step.name, rule: emptyRedirect },
       "redirect rendered empty; answering the fallback",
     );
+  }
+  for (const { rule, key, reason, message } of renderFailed ?? []) {
+    // which template and why, never the contact's data (the message names a limit or a position)
+    const then = rule === "fallback" ? "answering the fallback without its templates" : "answering the fallback";
+    hub.log.warn({ tenant: config.id, step: step.name, rule, key, reason }, `${message}; ${then}`);
   }
   const outcome = outcomeOf(found, query !== null);
   writeCallLine(hub.log, call, {
@@ -53,6 +59,30 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
   const late = found.error?.kind === "timeout"; // the deadline passed: answered without the CRM
   hub.metrics.call(config.id, step, outcome, found.cache, late, (performance.now() - started) / 1000);
   return replyJson(decision); // 7 reply
+}
+
+/**
+ * A call over its tenant's rate limit: the step's fallback at once, without the CRM or the cache. The caller
+ * is still routed (a 429 to the PBX is a caller who is not), and the CRM and the other tenants are spared
+ * the surge all the same. Counted in `santral_rate_limited_total` and logged with `outcome: throttled`.
+ */
+function throttled(hub: Hub, tenant: LiveTenant, step: StepConfig, call: CallEvent, started: number): string {
+  const { config } = tenant;
+  const speech = { tokenField: config.tokenField, maxLength: config.speech.maxLength };
+  const { decision } = renderFallback(tenant, step, null, call, speech); // a failed template answers bare
+  const found = notFound();
+  writeCallLine(hub.log, call, {
+    tenant: config.id,
+    step: step.name,
+    outcome: "throttled",
+    found,
+    rule: "fallback",
+    decision,
+    started,
+  });
+  hub.metrics.rateLimited(config.id);
+  hub.metrics.call(config.id, step, "throttled", undefined, false, (performance.now() - started) / 1000);
+  return replyJson(decision);
 }
 
 /** What the lookup came to, for the call's log line and its metrics. */

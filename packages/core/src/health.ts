@@ -1,3 +1,4 @@
+import { RedisStore } from "./cache/redis-store.js";
 import type { Hub } from "./hub/hub.js";
 
 export interface Readiness {
@@ -7,13 +8,19 @@ export interface Readiness {
   broken: number;
   /** When the tenant files were last read. */
   reloaded: string | null;
-  cache: { backend: "memory" | "redis"; healthy: boolean };
+  /**
+   * With Redis, also whether it answers (`down`: not answering, or answering too slowly, so calls skip it
+   * until a probe finds it back) and since when.
+   */
+  cache: { backend: "memory" | "redis"; healthy: boolean; redis?: "up" | "down"; downSince?: string };
   reason?: string;
 }
 
 /**
  * `/readyz`: ready once the config is loaded, while Redis answers where it is configured, and until
  * shutdown begins. Counts only: tenant ids and their files' problems go to the log and `/metrics`.
+ * Redis down makes the hub unready though calls are still answered (from the CRM): a signal for alerts
+ * and rollouts, not for routing (README, Health).
  */
 export function readiness(hub: Hub): Readiness {
   const report = hub.lastReload;
@@ -25,6 +32,11 @@ export function readiness(hub: Hub): Readiness {
     reloaded: report ? report.at.toISOString() : null,
     cache: { backend: store.kind, healthy: store.healthy() },
   };
+  if (store instanceof RedisStore) {
+    const since = store.breaker.since;
+    ready.cache.redis = store.breaker.state;
+    if (since) ready.cache.downSince = since.toISOString();
+  }
   if (hub.draining) return { ...ready, status: "draining", reason: "shutting down" };
   if (!report) return { ...ready, status: "unready", reason: "config not loaded yet" };
   if (report.unreadable && report.live === 0) return { ...ready, status: "unready", reason: report.unreadable };

@@ -5,10 +5,11 @@ import { readiness } from "./health.js";
 import type { Hub } from "./hub/hub.js";
 import { RequestError } from "./inbound/errors.js";
 import { metricsEndpoint } from "./metrics/endpoint.js";
+import { refusalsFor } from "./refusals.js";
 
 /**
  * The HTTP face of the hub: the call URLs, and errors in the shape the PBX understands; `/healthz` and
- * `/readyz` for the load balancer; `/metrics`, unless hub.yaml moves it to a port of its own.
+ * `/readyz` for the load balancer; `/metrics` only where hub.yaml's `metrics.port` is `call`.
  */
 export function createApp(hub: Hub): Koa {
   const app = new Koa();
@@ -51,7 +52,7 @@ export function createApp(hub: Hub): Koa {
       ctx.body = ready;
     }),
   );
-  if (hub.config.metrics.port === undefined) {
+  if (hub.config.metrics.port === "call") {
     const metrics = metricsEndpoint(hub);
     router.get(
       "/metrics",
@@ -83,10 +84,12 @@ function refuse(hub: Hub, ctx: Koa.Context, error: unknown): void {
   ctx.body = known && error.expose ? { status: "error", message: error.message } : { status: "error" };
   const code = known ? error.code : "internal";
   hub.metrics.refusedRequest(code);
-  if (code === "rate_limited") return; // logged once in a while per tenant, not per call (call-rate.ts)
-  const level = known ? "warn" : "error";
-  hub.log[level](
-    { status: ctx.status, code, path: ctx.path, err: known ? undefined : error },
+  // throttled per code and tenant: a flood of bad requests is a few lines, not one per request
+  refusalsFor(hub.log).refused(
+    known ? "warn" : "error",
+    code,
+    ctx.params?.tenant,
+    { status: ctx.status, path: ctx.path, err: known ? undefined : error },
     known ? error.message : "unexpected error while answering a call",
   );
 }

@@ -3,6 +3,7 @@ export type { Contact, LookupQuery } from "./contact.js";
 export { CRM_ERROR_KINDS, CrmError, type CrmErrorKind, isCrmError } from "./errors.js";
 export { DEFAULT_REGION, type Phone, parsePhone, phoneShapes, phonesIn } from "./phone.js";
 export {
+  type AdapterData,
   type Capabilities,
   type CrmAdapter,
   definePlugin,
@@ -12,4 +13,5 @@ export {
   type PluginContext,
   type RateLimiter,
   SDK_CONTRACT_VERSION,
+  type SearchDescription,
 } from "./plugin.js";

@@ -29,6 +29,27 @@ export interface CrmAdapter {
   check?(ctx: LookupContext): Promise<void>;
   /** Release connections, timers and watchers. */
   close?(): Promise<void>;
+  /**
+   * For an adapter that answers from a copy of its data loaded into the hub (a file): which copy it
+   * answers from now, and what an operator should know about it. Optional; see {@link AdapterData}.
+   */
+  data?(): AdapterData;
+}
+
+/** What an adapter that loads its data (a CSV file) tells the hub about the copy it answers from. */
+export interface AdapterData {
+  /**
+   * Names the data answered from now: the same data gives the same version on every hub node, other data
+   * another (a hash of the file, not a counter or a time). The hub makes it part of every cache key, so
+   * once the data is replaced no answer given from the old copy, a cached "not found" above all, is
+   * served again. Return the same object until the data changes: the hub reads it on every call.
+   */
+  version: string;
+  /**
+   * Plain sentences for `santral-hub check` and `explain`: rows skipped while loading and why, a reload
+   * refused. Line numbers, counts and header names only, never a cell's content.
+   */
+  warnings: string[];
 }
 
 /**
@@ -61,6 +82,17 @@ export interface PluginContext {
   rateLimiter?(name: string, perSecond: number): RateLimiter;
 }
 
+/** Where a lookup searches, for `santral-hub explain` on a caller who was not found. */
+export interface SearchDescription {
+  /** The columns, fields or properties searched, as the tenant's config names them: `telefon`, `Contact.Phone`. */
+  fields: string[];
+  /**
+   * The kinds of record a lookup returns (`Contact`, `Lead`; `{ column }`: a column holds each record's kind),
+   * for the match policy's `kind` resolver. Absent when the records have no kind to prefer one by.
+   */
+  kinds?: string[] | { column: string };
+}
+
 /** What a plugin cannot do; the conformance kit skips the matching tests with this reason. */
 export interface Capabilities {
   customerNumber?: boolean;
@@ -75,6 +107,8 @@ export interface Plugin<S extends z.ZodType = z.ZodType> {
   capabilities: Capabilities;
   /** Build the adapter. Throw a `CrmError("bad_config", ...)` for config the schema cannot catch, before any I/O. */
   create(config: z.output<S>, ctx: PluginContext): CrmAdapter | Promise<CrmAdapter>;
+  /** Optional: where a lookup `by` the phone or a customer number searches under this config (for `explain`). */
+  describeSearch?(config: z.output<S>, by: "phone" | "customerNumber"): SearchDescription;
 }
 
 /** Declares a plugin; the config type of `create` is inferred from the zod schema. */
@@ -83,6 +117,7 @@ export function definePlugin<S extends z.ZodType>(plugin: {
   configSchema: S;
   capabilities?: Capabilities;
   create(config: z.output<S>, ctx: PluginContext): CrmAdapter | Promise<CrmAdapter>;
+  describeSearch?(config: z.output<S>, by: "phone" | "customerNumber"): SearchDescription;
 }): Plugin<S> {
   return { capabilities: {}, ...plugin, contract: SDK_CONTRACT_VERSION };
 }

@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import {
+  type AdapterData,
   type Contact,
   type CrmAdapter,
   CrmError,
@@ -9,8 +10,8 @@ import {
   type LookupContext,
   type LookupQuery,
 } from "@santral-hub/sdk";
-import type { IndexTable } from "./index-table.js";
-import { loadTable } from "./load.js";
+import { refusal, skippedSentence } from "./guard.js";
+import { type Loaded, loadTable } from "./load.js";
 import { PLUGIN_NAME } from "./name.js";
 import type { CsvConfig } from "./schema.js";
 import { watchFile } from "./watch.js";
@@ -18,10 +19,13 @@ import { watchFile } from "./watch.js";
 /** Long enough for an export that writes in several chunks to finish before we read it. */
 export const RELOAD_DELAY_MS = 250;
 
-/** Loads the file once, answers from memory, and swaps in a new index when the file changes. */
+/**
+ * Loads the file once, answers from memory, and swaps in a new index when the file changes, unless the new
+ * file looks broken or cut short (see `refusal`): then the last good index stays.
+ */
 export async function createCsvAdapter(file: string, given: string, config: CsvConfig, log: Logger) {
   await expectFile(file, given);
-  const adapter = new CsvAdapter(file, config, log, await load(file, config, log));
+  const adapter = new CsvAdapter(file, config, log, await load(file, config, log, "csv: loaded"));
   if (config.watch) adapter.watch();
   return adapter;
 }
@@ -31,17 +35,27 @@ class CsvAdapter implements CrmAdapter {
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
   private closed = false;
+  /** Why the last reload was not swapped in, while the file stays that way. */
+  private refused: string | undefined;
+  private state: AdapterData;
 
   constructor(
     private readonly file: string,
     private readonly config: CsvConfig,
     private readonly log: Logger,
-    private table: IndexTable,
-  ) {}
+    private loaded: Loaded,
+  ) {
+    this.state = this.describe();
+  }
 
   async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {
     ctx.signal.throwIfAborted();
-    return this.table.find(query, this.config.limit);
+    return this.loaded.table.find(query, this.config.limit);
+  }
+
+  /** The file's hash keys the hub's cache: a replaced file's "not found" answers are not served again. */
+  data(): AdapterData {
+    return this.state;
   }
 
   async check(): Promise<void> {
@@ -76,11 +90,13 @@ class CsvAdapter implements CrmAdapter {
       return;
     }
     this.reloading = load(this.file, this.config, this.log)
-      .then((table) => {
-        if (!this.closed) this.table = table;
+      .then((next) => {
+        if (!this.closed) this.swap(next);
       })
       .catch((error: unknown) => {
         const reason = isCrmError(error) ? error.message : String((error as { code?: unknown }).code ?? error);
+        this.refused = `a reload of ${this.file} failed (${reason}): calls are answered from the last good copy`;
+        this.state = this.describe();
         this.log.warn({ plugin: PLUGIN_NAME, file: this.file, reason }, "csv: reload failed, keeping the last index");
       })
       .finally(() => {
@@ -91,14 +107,53 @@ class CsvAdapter implements CrmAdapter {
         }
       });
   }
+
+  /** The new index, unless it has more malformed rows or far fewer rows than the one in use. */
+  private swap(next: Loaded & { ms: number }): void {
+    const inUse = this.loaded;
+    const why = refusal(inUse, next, this.config.reload.maxLoss);
+    if (why) {
+      this.refused = `a reload of ${this.file} was refused, ${why}: calls are answered from the last good copy (${inUse.table.size} rows)`;
+      this.log.warn(
+        {
+          plugin: PLUGIN_NAME,
+          file: this.file,
+          rows: next.table.size,
+          inUse: inUse.table.size,
+          skipped: next.skipped.length,
+          lines: next.skipped.slice(0, 10).map((s) => s.line),
+          reason: why,
+        },
+        "csv: reload refused, keeping the last index",
+      );
+    } else {
+      this.loaded = next;
+      this.refused = undefined;
+      logLoaded(this.log, this.file, next, "csv: loaded");
+    }
+    this.state = this.describe();
+  }
+
+  private describe(): AdapterData {
+    const { skipped, version } = this.loaded;
+    const warnings = skipped.length > 0 ? [skippedSentence(this.file, skipped)] : [];
+    if (this.refused) warnings.push(this.refused);
+    return { version, warnings };
+  }
 }
 
-async function load(file: string, config: CsvConfig, log: Logger): Promise<IndexTable> {
+/** Reads the file into a fresh index; with `logAs`, logs it as loaded (a reload logs once it is accepted). */
+async function load(file: string, config: CsvConfig, log: Logger, logAs?: string): Promise<Loaded & { ms: number }> {
   const started = performance.now();
-  const { table, skipped } = await loadTable(file, config, log);
-  const ms = Math.round(performance.now() - started);
-  log.info({ plugin: PLUGIN_NAME, file, rows: table.size, numbers: table.numbers, skipped, ms }, "csv: loaded");
-  return table;
+  const loaded = { ...(await loadTable(file, config, log)), ms: 0 };
+  loaded.ms = Math.round(performance.now() - started);
+  if (logAs) logLoaded(log, file, loaded, logAs);
+  return loaded;
+}
+
+function logLoaded(log: Logger, file: string, loaded: Loaded & { ms: number }, msg: string): void {
+  const { table, skipped, ms } = loaded;
+  log.info({ plugin: PLUGIN_NAME, file, rows: table.size, numbers: table.numbers, skipped: skipped.length, ms }, msg);
 }
 
 async function expectFile(file: string, given: string): Promise<void> {

@@ -16,6 +16,10 @@ export const plugin = definePlugin({
     const file = isAbsolute(config.file) ? config.file : resolve(ctx.configDir, config.file);
     return createCsvAdapter(file, config.file, config, ctx.log);
   },
+  describeSearch: ({ columns }, by) => ({
+    fields: by === "phone" ? columns.phone : columns.customerNumber ? [columns.customerNumber] : [],
+    ...(columns.kind ? { kinds: { column: columns.kind } } : {}),
+  }),
 });
 
 export default plugin;

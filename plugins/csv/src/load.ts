@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { CrmError, type Logger } from "@santral-hub/sdk";
+import { CrmError, isCrmError, type Logger } from "@santral-hub/sdk";
 import { type CsvError, parse } from "csv-parse";
 import iconv from "iconv-lite";
 import { checkHeader, sniffDelimiter } from "./header.js";
@@ -9,10 +10,21 @@ import { PLUGIN_NAME } from "./name.js";
 import { mapRow } from "./row.js";
 import type { CsvConfig } from "./schema.js";
 
+/** A row the parser could not read: where it starts, and why in words (never its content). */
+export interface Skip {
+  line: number;
+  reason: string;
+}
+
 export interface Loaded {
   table: IndexTable;
-  skipped: number;
+  skipped: Skip[];
+  /** A hash of the file's bytes: the same file gives the same version on every hub node. */
+  version: string;
 }
+
+/** Rows logged one by one per load; the rest are counted in the summary, so a broken export is not 10,000 lines. */
+const SKIPS_LOGGED = 20;
 
 /** Where the parser is: the last line a record (or a skipped one) ended on, and the empty lines seen by then. */
 interface Position {
@@ -29,7 +41,7 @@ export async function loadTable(file: string, config: CsvConfig, log: Logger): P
   const table = new IndexTable();
   const badDates = new Map<string, number>();
   let header: string[] | undefined;
-  let skipped = 0;
+  const skipped: Skip[] = [];
   // csv-parse reports the line a record ends on; a quoted cell may span lines, so the start line is
   // one past where the previous record ended, plus the empty lines skipped in between
   let last: Position = { lines: 0, empty_lines: 0 };
@@ -42,7 +54,7 @@ export async function loadTable(file: string, config: CsvConfig, log: Logger): P
     skip_records_with_error: true,
     columns: (names: string[]) => {
       header = names.map((n) => n.trim());
-      checkHeader(header, config.columns, file, delimiter);
+      checkHeader(header, config.columns, file, delimiter, config.region);
       last = { lines: parser.info.lines, empty_lines: parser.info.empty_lines };
       return header;
     },
@@ -59,19 +71,50 @@ export async function loadTable(file: string, config: CsvConfig, log: Logger): P
   parser.on("skip", (error: CsvError & Position) => {
     const line = startLine(error);
     last = error;
-    skipped += 1;
     // never error.message: for some codes it quotes the cell, which may be a number or a name
-    log.warn({ plugin: PLUGIN_NAME, file, line, reason: reason(error, header?.length ?? 0) }, "csv: skipped a row");
+    const skip = { line, reason: reason(error, header?.length ?? 0) };
+    skipped.push(skip);
+    if (skipped.length <= SKIPS_LOGGED) log.warn({ plugin: PLUGIN_NAME, file, ...skip }, "csv: skipped a row");
   });
 
-  await pipeline(createReadStream(file), iconv.decodeStream(config.encoding), parser, async (rows) => {
-    for await (const _ of rows);
-  });
+  const hash = createHash("sha256");
+  try {
+    await pipeline(
+      createReadStream(file),
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          hash.update(chunk);
+          yield chunk;
+        }
+      },
+      iconv.decodeStream(config.encoding),
+      parser,
+      async (rows) => {
+        for await (const _ of rows);
+      },
+    );
+  } catch (error) {
+    throw unreadable(error, file);
+  }
   if (!header) throw new CrmError("bad_config", PLUGIN_NAME, `${file} is empty: it needs a header line`);
   for (const [column, rows] of badDates) {
     log.warn({ plugin: PLUGIN_NAME, file, column, rows }, "csv: dates not in ISO 8601, yyyy-mm-dd or dd.mm.yyyy");
   }
-  return { table, skipped };
+  return { table, skipped, version: hash.digest("base64url").slice(0, 16) };
+}
+
+/**
+ * A failure of the read or of the parser as a CrmError that names the file and the error's code. Never the
+ * parser's message or the error itself as the cause: csv-parse quotes the record and the cell in both.
+ */
+function unreadable(error: unknown, file: string): CrmError {
+  if (isCrmError(error)) return error;
+  const { code, lines, syscall } = error as { code?: unknown; lines?: unknown; syscall?: unknown };
+  const at = typeof lines === "number" ? ` at line ${lines}` : "";
+  const what = typeof code === "string" ? code : error instanceof Error ? error.name : "an unknown error";
+  // fs errors (ENOENT, EACCES) carry only the path, and are kept as the cause for the hub's log
+  const cause = typeof syscall === "string" ? { cause: error } : {};
+  return new CrmError("bad_config", PLUGIN_NAME, `cannot read ${file} as CSV${at} (${what})`, cause);
 }
 
 function reason(error: CsvError, columns: number): string {

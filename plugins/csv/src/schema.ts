@@ -48,6 +48,19 @@ export const configSchema = z
       .describe("the region numbers without a country code are read in"),
     limit: z.number().int().min(1).max(100).default(10).describe("the most records one lookup returns"),
     watch: z.boolean().default(true).describe("reload the file when it changes"),
+    reload: z
+      .strictObject({
+        maxLoss: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe(
+            "refuse a reload with more than this share of the rows in use missing (0.5: half; 1: never refuse for missing rows)",
+          ),
+      })
+      .prefault({})
+      .describe("a reload that has more malformed rows than the index in use, or too few rows, is refused"),
     columns,
   })
   .describe("@santral-hub/plugin-csv: look callers up in a CSV file, indexed in memory");

@@ -71,14 +71,32 @@ describe("column mapping", () => {
     await csv.adapter.close?.();
   });
 
-  it("rejects a mapping that names a column missing from the header, listing the header", async () => {
-    await writeLines(join(dir, "h.csv"), ["ad,telefon", "Ayşe,05441000000"]);
+  it("rejects a mapping that names a column missing from the header, naming what it did find", async () => {
+    await writeLines(join(dir, "h.csv"), ["ad,telefon,il", "Ayşe,05441000000,Ankara"]);
     const open = openCsv(dir, { file: "h.csv", columns: { phone: ["telefon", "cep"], name: "ad" } });
     await expect(open).rejects.toSatisfy(isCrmError);
     await expect(open).rejects.toMatchObject({
       kind: "bad_config",
-      message: `csv: column "cep" (columns.phone) is not in the header of ${join(dir, "h.csv")}; the header has: ad, telefon`,
+      message: `csv: column "cep" (columns.phone) is not in the header of ${join(dir, "h.csv")}; of the header's 3 columns, the mapping finds "ad", "telefon"`,
     });
+  });
+
+  it("points at a header name that differs only in case, and at a header line that is missing", async () => {
+    await writeLines(join(dir, "c.csv"), ["Ad,Telefon", "Ayşe,05441000000"]);
+    await expect(openCsv(dir, { file: "c.csv", columns: { phone: "telefon", name: "ad" } })).rejects.toThrow(
+      'none of the header\'s 2 columns is one the mapping names; the header has "Ad", "Telefon": names must match exactly, case and spaces too',
+    );
+    await writeLines(join(dir, "n.csv"), ["Ayşe,05441000000", "Can,05441000001"]);
+    await expect(openCsv(dir, { file: "n.csv", columns: { phone: "telefon", name: "ad" } })).rejects.toThrow(
+      "its column 2 holds a phone number: is the header line missing?",
+    );
+  });
+
+  it("rejects a header that names a mapped column twice", async () => {
+    await writeLines(join(dir, "t.csv"), ["telefon,ad,telefon", "05441000000,Ayşe,05441000001"]);
+    await expect(openCsv(dir, { file: "t.csv", columns: { phone: "telefon" } })).rejects.toThrow(
+      `csv: column "telefon" (columns.phone) is in the header of ${join(dir, "t.csv")} more than once (columns 1 and 3): rename all but one`,
+    );
   });
 
   it("suggests the delimiter when the header did not split", async () => {

@@ -18,8 +18,14 @@ describe("config", () => {
   it("fills in the defaults", () => {
     expect(configSchema.parse({ file: "a.csv", columns: { phone: "tel" } })).toEqual({
       ...{ file: "a.csv", delimiter: ",", encoding: "utf-8", region: "TR", limit: 10, watch: true },
+      reload: { maxLoss: 0.5 },
       columns: { phone: ["tel"], fields: {} },
     });
+  });
+
+  it("rejects a reload.maxLoss that is not a share between 0 and 1", () => {
+    const result = configSchema.safeParse({ file: "a.csv", reload: { maxLoss: 50 }, columns: { phone: "tel" } });
+    expect(result.error?.issues[0]).toMatchObject({ path: ["reload", "maxLoss"], code: "too_big" });
   });
 
   it("rejects an encoding iconv-lite does not know", () => {

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { definePlugin, type RateLimiter } from "@santral-hub/sdk";
+import { definePlugin } from "@santral-hub/sdk";
 import { HubSpotAdapter } from "./adapter.js";
+import { answeredWindow } from "./answered-window.js";
 import { HubSpotApi } from "./api.js";
 import { type Auth, createAuth } from "./auth.js";
-import { localLimiter } from "./local-limiter.js";
 import { PLUGIN_NAME } from "./name.js";
 import { OwnerNames } from "./owners.js";
-import { type RequestOptions, send } from "./request.js";
+import { type Budget, type RequestOptions, send } from "./request.js";
 import { type AuthConfig, configSchema } from "./schema.js";
 
 export { requiredScopes } from "./adapter.js";
@@ -20,11 +20,14 @@ export const plugin = definePlugin({
   capabilities: { customerNumber: true },
   create(config, ctx) {
     const account = config.rateLimit.account ?? accountOf(config.auth);
-    const limiter = ctx.rateLimiter ?? localLimiter;
-    const limits: Record<"search" | "other", RateLimiter> = {
-      search: limiter(`hubspot:search:${account}`, config.rateLimit.search),
-      other: limiter(`hubspot:other:${account}`, config.rateLimit.other),
+    // this process's requests are counted until answered; the hub's limiter (absent outside a hub) keeps
+    // the nodes sharing its Redis to one rate together
+    const budget = (kind: "search" | "other"): Budget => {
+      const name = `hubspot:${kind}:${account}`;
+      const shared = ctx.rateLimiter?.(name, config.rateLimit[kind]);
+      return { local: answeredWindow(name), ...(shared ? { shared } : {}) };
     };
+    const limits = { search: budget("search"), other: budget("other") };
     const api = new HubSpotApi(config.baseUrl);
     const base = { limits, rates: config.rateLimit, retry: config.retry, requestTimeout: config.requestTimeout };
     const oauth = config.auth.type === "oauth" ? config.auth : undefined;
@@ -49,6 +52,15 @@ export const plugin = definePlugin({
     );
     return new HubSpotAdapter({ config, api, request, owners });
   },
+  describeSearch: ({ objects, customerNumber }, by) => ({
+    fields:
+      by === "phone"
+        ? objects.flatMap((o) => o.phoneProperties.map((p) => `${o.type}.${p}`))
+        : customerNumber
+          ? [`${customerNumber.object}.${customerNumber.property}`]
+          : [],
+    kinds: objects.map((o) => o.kind),
+  }),
 });
 
 export default plugin;

@@ -1,4 +1,5 @@
 import { CrmError, type Logger, type RateLimiter } from "@santral-hub/sdk";
+import type { AnsweredWindow, Slot } from "./answered-window.js";
 import type { Auth } from "./auth.js";
 import { toCrmError } from "./errors.js";
 import { type Failure, failureOf } from "./failure.js";
@@ -7,7 +8,7 @@ import { sleep } from "./signals.js";
 
 export interface RequestOptions {
   auth: Auth;
-  limits: { search: RateLimiter; other: RateLimiter };
+  limits: { search: Budget; other: Budget };
   /** Per second, for messages. */
   rates: { search: number; other: number };
   retry: { maxWait: number; attempts: number };
@@ -15,14 +16,23 @@ export interface RequestOptions {
   log: Logger;
 }
 
+/** One of the account's budgets: this process's window, and the hub's when it passes one. */
+export interface Budget {
+  /** Counts a request until a second after its answer (see answered-window.ts). */
+  local: AnsweredWindow;
+  /** The hub's budget, shared with the other nodes on its Redis; counted from when a slot is taken. */
+  shared?: RateLimiter;
+}
+
 /** A 429 without Retry-After: HubSpot's windows are a second (search) or ten (the burst limit). */
 const POLICY_WAIT_MS: Record<string, number> = { SECONDLY: 1_000, TEN_SECONDLY_ROLLING: 10_000 };
 
 /**
- * Sends one request the way every HubSpot call goes: a slot of the account's shared rate limit first,
- * then the token; a 401 refreshes an OAuth token and retries once; a 429 is waited out as HubSpot says
- * (`Retry-After`), but only when the wait is within `retry.maxWait`, at most `retry.attempts` times, and
- * while the lookup's signal lives. The plugin cannot see the step's deadline: core's signal is that
+ * Sends one request the way every HubSpot call goes: the token (before the slot: a refresh is a request
+ * of its own, and must not wait for slots held by requests waiting for it), then a slot of the account's
+ * rate limit, held until the answer is in; a 401 refreshes an OAuth token and retries once; a 429 is
+ * waited out as HubSpot says (`Retry-After`), but only when the wait is within `retry.maxWait`, at most
+ * `retry.attempts` times, and while the lookup's signal lives. The plugin cannot see the step's deadline: core's signal is that
  * deadline (or, with a cache, the background limit), so a wait the signal cuts short, like a slot of the
  * limit that never comes, gives up as `rate_limited`. Everything else becomes a CrmError at once.
  */
@@ -36,12 +46,15 @@ export async function send<T>(
   let refreshed = false;
   let waits = 0;
   for (;;) {
-    await quota(o, what, budget, signal);
     const token = await o.auth.token(signal);
+    const slot = await quota(o, what, budget, signal);
     const timed = withTimeout(signal, o.requestTimeout);
     try {
-      return await call(token, timed.signal);
+      const answer = await call(token, timed.signal);
+      slot.done("answered");
+      return answer;
     } catch (error) {
+      slot.done(failureOf(error).status === undefined ? "cut" : "answered");
       if (signal.aborted) throw signal.reason;
       if (timed.signal.aborted) {
         const text = `${what}: no answer within requestTimeout (${o.requestTimeout} ms)`;
@@ -96,11 +109,17 @@ export function retryWait(failure: Failure, retry: RequestOptions["retry"], wait
   return ms <= retry.maxWait ? ms : undefined;
 }
 
-async function quota(o: RequestOptions, what: string, budget: "search" | "other", signal: AbortSignal) {
+/** A slot of this process's window, then of the hub's: the shared slot is taken when the request can leave. */
+async function quota(o: RequestOptions, what: string, budget: "search" | "other", signal: AbortSignal): Promise<Slot> {
   signal.throwIfAborted();
+  const { local, shared } = o.limits[budget];
+  let slot: Slot | undefined;
   try {
-    await o.limits[budget].acquire(signal);
+    slot = await local.acquire(o.rates[budget], signal);
+    await shared?.acquire(signal);
+    return slot;
   } catch (reason) {
+    slot?.done("unsent");
     if (!signal.aborted) throw reason;
     const rate = `${o.rates[budget]}/s`;
     throw new CrmError(

@@ -1,6 +1,7 @@
 import type { RateLimiter } from "@santral-hub/sdk";
 import { CONFORMANCE_RECORDS } from "@santral-hub/sdk/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SlidingWindow } from "../../../packages/core/src/limits/sliding-window.js";
 import { FakeHubSpot } from "./fake/server.js";
 import { type ConfigInput, openHubSpot, seedContacts, timed } from "./fixtures.js";
 
@@ -76,6 +77,38 @@ describe("the account's rate limit", () => {
     expect(ms).toBeLessThan(400);
     expect(fake.searches()).toHaveLength(0);
     await h.close();
+  });
+});
+
+describe("HubSpot's secondly limit, counted where HubSpot counts it", () => {
+  const burst = Array.from({ length: 12 }, (_, i) => `0544300${String(i).padStart(4, "0")}`);
+  beforeEach(() => {
+    fake.searchLimit = 4; // HubSpot's rule: a fifth search arriving within any one second gets a 429
+    fake.newConnectionMs = 150; // a new connection's first request arrives late (a TLS handshake)
+  });
+
+  async function lookUpBurst(context: Parameters<typeof openHubSpot>[1] = {}) {
+    const account = `fresh-${Math.random().toString(36).slice(2)}`;
+    const h = await openHubSpot({ ...config, rateLimit: { search: 4, account } }, context);
+    const results = await Promise.allSettled(burst.map((n) => h.byPhone(n)));
+    await h.close();
+    return results.filter((r) => r.status === "rejected").map((r) => r.reason);
+  }
+
+  it("gets no 429 for a burst of 12 lookups right after new connections, outside a hub", async () => {
+    expect(await lookUpBurst()).toEqual([]);
+    expect(fake.throttled).toBe(0);
+    expect(fake.searches()).toHaveLength(12);
+  });
+
+  it("gets no 429 for the same burst under the hub's limiter", async () => {
+    const hub = new SlidingWindow();
+    const rateLimiter = (_: string, perSecond: number): RateLimiter => ({
+      acquire: (signal) => hub.acquire(perSecond, signal),
+    });
+    expect(await lookUpBurst({ rateLimiter })).toEqual([]);
+    expect(fake.throttled).toBe(0);
+    expect(fake.searches()).toHaveLength(12);
   });
 });
 

@@ -2,6 +2,7 @@ import {
   type Contact,
   type CrmAdapter,
   CrmError,
+  type Logger,
   type LookupContext,
   type LookupQuery,
   type Phone,
@@ -44,7 +45,7 @@ export class SalesforceAdapter implements CrmAdapter {
     // jsforce takes no AbortSignal: an aborted lookup rejects at once and its request is left to finish
     // (within requestTimeout) and dropped; it keeps its concurrency slot until then, so the org's limit holds
     return untilAborted(
-      this.o.limiter.run(ctx.signal, () => this.find(query, ctx.signal)),
+      this.o.limiter.run(ctx.signal, () => this.find(query, ctx.signal, ctx.log)),
       ctx.signal,
     );
   }
@@ -60,7 +61,7 @@ export class SalesforceAdapter implements CrmAdapter {
     this.o.release();
   }
 
-  private async find(query: LookupQuery, signal: AbortSignal): Promise<Contact[]> {
+  private async find(query: LookupQuery, signal: AbortSignal, log: Logger): Promise<Contact[]> {
     const hits: Hit[] = [];
     if (query.phone) hits.push(...(await this.search(query.phone)));
     const typed = query.customerNumber?.trim();
@@ -70,7 +71,7 @@ export class SalesforceAdapter implements CrmAdapter {
     }
     if (hits.length === 0) return [];
     signal.throwIfAborted();
-    const users = await this.ownersOf(hits);
+    const users = await this.ownersOf(hits, log);
     // the tenant's order of objects is its order of preference; within one object, Salesforce's relevance
     const rank = (h: Hit) => this.o.plan.objects.indexOf(h.plan);
     const seen = new Set<string>();
@@ -105,15 +106,29 @@ export class SalesforceAdapter implements CrmAdapter {
     return plan ? [{ record, plan }] : [];
   }
 
-  /** The User fields behind `Owner.X` paths, for the owners of these records only. */
-  private async ownersOf(hits: Hit[]): Promise<Users> {
+  /**
+   * The User fields behind `Owner.X` paths, for the owners of these records only. The caller is found
+   * already: when the owners' query fails the contacts go without those fields (no extension to route
+   * to) rather than the caller getting the fallback; the next lookup asks again.
+   */
+  private async ownersOf(hits: Hit[], log: Logger): Promise<Users> {
     const fields = this.o.plan.userFields;
     if (fields.length === 0) return new Map();
     const ids = hits.map((h) => h.record.OwnerId).filter((id): id is string => typeof id === "string");
     if (ids.length === 0) return new Map();
-    return this.owners.users(ids, (missing) =>
-      this.o.session.call("users", (conn) => queryRecords(conn, usersQuery(fields, missing))),
-    );
+    try {
+      return await this.owners.users(ids, (missing) =>
+        this.o.session.call("users", (conn) => queryRecords(conn, usersQuery(fields, missing))),
+      );
+    } catch (error) {
+      const kind = error instanceof CrmError ? error.kind : "unavailable";
+      const reason = error instanceof CrmError ? error.message : "the owners' query failed";
+      log.warn(
+        { plugin: PLUGIN_NAME, stage: "users", kind, reason, owners: ids.length },
+        "salesforce: the owners' User fields could not be read; answering without them",
+      );
+      return new Map();
+    }
   }
 }
 

@@ -26,18 +26,29 @@ export const plugin = definePlugin({
     const mapped = plan.objects.flatMap((o) => o.mapped);
     for (const field of plan.userFields) mapped.push({ path: field, where: "the owner paths (Owner.…)" });
     const oauth2 = oauthClient(auth, loginUrl);
+    const who = auth.flow === "jwt" ? auth.username : auth.flow === "refreshToken" ? auth.refreshToken : "";
+    const org = leaseLimiter([loginUrl, auth.clientId, who], config.concurrency, config.backoff.requestLimit);
     const session = new Session({
       grant: tokenGrant(auth, oauth2, key, loginUrl),
       oauth2,
       apiVersion: config.apiVersion,
       requestTimeoutMs: config.requestTimeout,
       log: ctx.log,
+      pause: org.pause,
+      credentials: config.backoff.credentials,
       toCrmError: (error, stage) => toCrmError(error, { stage, requestTimeoutMs: config.requestTimeout, mapped }),
     });
-    const who = auth.flow === "jwt" ? auth.username : auth.flow === "refreshToken" ? auth.refreshToken : "";
-    const { limiter, release } = leaseLimiter([loginUrl, auth.clientId, who], config.concurrency);
-    return new SalesforceAdapter({ config, plan, session, limiter, release });
+    return new SalesforceAdapter({ config, plan, session, limiter: org.limiter, release: org.release });
   },
+  describeSearch: ({ objects, customerNumber }, by) => ({
+    fields:
+      by === "phone"
+        ? objects.flatMap((o) => o.phones.map((field) => `${o.object}.${field}`))
+        : customerNumber
+          ? [`${customerNumber.object}.${customerNumber.field}`]
+          : [],
+    kinds: objects.map((o) => o.object),
+  }),
 });
 
 export default plugin;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { Backoff, type Span } from "./backoff.js";
 
 /** At most `max` tasks at once; the rest wait in order, and a waiter whose signal aborts leaves the queue. */
 export class Limiter {
@@ -60,19 +61,26 @@ export class Limiter {
 interface Entry {
   limiter: Limiter;
   holds: number[];
+  /** The pause after REQUEST_LIMIT_EXCEEDED: the org's quota is one, whichever tenant met its end. */
+  pause: Backoff;
 }
 
 const shared = new Map<string, Entry>();
 
 /**
  * The limiter of one org, shared by every tenant signing in with the same credentials (their API quota is
- * one). Its limit is the smallest `concurrency` among them. The key is a hash: the parts hold secrets.
+ * one), and its pause after REQUEST_LIMIT_EXCEEDED (timed as the first of them configured it). Its limit is
+ * the smallest `concurrency` among them. The key is a hash: the parts hold secrets.
  */
-export function leaseLimiter(parts: unknown[], concurrency: number): { limiter: Limiter; release(): void } {
+export function leaseLimiter(
+  parts: unknown[],
+  concurrency: number,
+  pause: Span,
+): { limiter: Limiter; pause: Backoff; release(): void } {
   const key = createHash("sha256").update(JSON.stringify(parts)).digest("hex");
   let entry = shared.get(key);
   if (!entry) {
-    entry = { limiter: new Limiter(concurrency), holds: [] };
+    entry = { limiter: new Limiter(concurrency), holds: [], pause: new Backoff(pause) };
     shared.set(key, entry);
   }
   const held = entry;
@@ -81,6 +89,7 @@ export function leaseLimiter(parts: unknown[], concurrency: number): { limiter: 
   let released = false;
   return {
     limiter: held.limiter,
+    pause: held.pause,
     release() {
       if (released) return;
       released = true;

@@ -107,6 +107,26 @@ const loginUrl = z
   })
   .describe("https://login.salesforce.com, https://test.salesforce.com, or the org's My Domain URL");
 
+/** A back-off's first wait, doubled while refusals go on, up to `max`. */
+const span = (first: number, max: number) =>
+  z
+    .strictObject({
+      first: duration.default(first).describe("the first wait"),
+      max: duration.default(max).describe("the longest wait, reached by doubling"),
+    })
+    .refine((s) => s.max >= s.first, { message: "max is shorter than first: make max at least first" })
+    .prefault({});
+
+const backoff = z
+  .strictObject({
+    requestLimit: span(10_000, 300_000).describe(
+      "after REQUEST_LIMIT_EXCEEDED, no request to the org for this long (per org, shared by its tenants)",
+    ),
+    credentials: span(1_000, 60_000).describe("after refused credentials, no new token is asked for this long"),
+  })
+  .prefault({})
+  .describe("how long the plugin stops asking an org that refused it; lookups meanwhile fail at once");
+
 const apiVersion = z
   .union([z.number(), z.string()])
   .default("62.0")
@@ -134,6 +154,7 @@ export const configSchema = z
     concurrency: z.number().int().min(1).max(25).default(4).describe("requests at once per org (per credentials)"),
     limit: z.number().int().min(1).max(100).default(10).describe("the most records one lookup returns"),
     requestTimeout: duration.default(10_000).describe("one HTTP request to Salesforce gives up after this long"),
+    backoff,
   })
   .superRefine((config, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });

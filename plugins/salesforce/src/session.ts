@@ -1,6 +1,7 @@
-import type { CrmError, Logger } from "@santral-hub/sdk";
+import { CrmError, type Logger } from "@santral-hub/sdk";
 import { Connection, type OAuth2 } from "jsforce";
 import type { Grant } from "./auth.js";
+import { Backoff, type Span, seconds } from "./backoff.js";
 import type { Stage } from "./errors.js";
 import { PLUGIN_NAME } from "./name.js";
 
@@ -28,6 +29,10 @@ export interface SessionOptions {
   apiVersion: string;
   requestTimeoutMs: number;
   log: Logger;
+  /** The org's pause after REQUEST_LIMIT_EXCEEDED, shared by the tenants on its credentials. */
+  pause: Backoff;
+  /** The back-off after the token endpoint refused the credentials. */
+  credentials: Span;
   toCrmError: (error: unknown, stage: Stage) => CrmError;
 }
 
@@ -38,29 +43,60 @@ export interface SessionOptions {
  *
  * jsforce's own `refreshFn` is not used: its session refresh retries a refused request after every refresh
  * with no bound, and rewraps the grant's error in a plain Error that loses the OAuth error code.
+ *
+ * An org that refused a request (REQUEST_LIMIT_EXCEEDED) or the credentials is left alone for a while,
+ * longer each time in a row: the lookups meanwhile fail at once, without a request, so a surge of calls does
+ * not hammer an org that is already refusing, nor its token endpoint.
  */
 export class Session {
   private live: Live | undefined;
   private pending: Promise<Live> | undefined;
+  private readonly signIns: Backoff;
+  /** The last refusal of the credentials, repeated while `signIns` waits. */
+  private refused: CrmError | undefined;
 
   constructor(private readonly o: SessionOptions) {
     o.oauth2._transport = bounded(o.oauth2._transport, o.requestTimeoutMs);
+    this.signIns = new Backoff(o.credentials);
   }
 
   async call<T>(stage: Stage, fn: (conn: Connection) => Promise<T>): Promise<T> {
+    const paused = this.o.pause.remaining();
+    if (paused > 0) {
+      const text = `the org's API request limit is used up (REQUEST_LIMIT_EXCEEDED); no request to it for another ${seconds(paused)}`;
+      throw new CrmError("rate_limited", PLUGIN_NAME, text);
+    }
     const first = await this.connect();
     try {
-      return await fn(first.conn);
+      return this.answered(await fn(first.conn));
     } catch (error) {
-      if (!isSessionExpired(error)) throw this.o.toCrmError(error, stage);
+      if (!isSessionExpired(error)) throw this.failed(error, stage);
       this.o.log.info({ plugin: PLUGIN_NAME, stage }, "salesforce: session expired or invalid, signing in again");
       const second = await this.renew(first);
       try {
-        return await fn(second.conn);
+        return this.answered(await fn(second.conn));
       } catch (again) {
-        throw this.o.toCrmError(again, stage);
+        throw this.failed(again, stage);
       }
     }
+  }
+
+  private answered<T>(value: T): T {
+    this.o.pause.succeed();
+    return value;
+  }
+
+  private failed(error: unknown, stage: Stage): CrmError {
+    if ((error as { errorCode?: unknown } | null)?.errorCode === "REQUEST_LIMIT_EXCEEDED") {
+      const pauseMs = this.o.pause.fail();
+      if (pauseMs !== undefined) {
+        this.o.log.warn(
+          { plugin: PLUGIN_NAME, stage, errorCode: "REQUEST_LIMIT_EXCEEDED", pauseMs },
+          "salesforce: the org's API request limit is used up; pausing its requests",
+        );
+      }
+    }
+    return this.o.toCrmError(error, stage);
   }
 
   private connect(): Promise<Live> {
@@ -74,9 +110,17 @@ export class Session {
   }
 
   private signIn(): Promise<Live> {
-    this.pending ??= this.o
+    if (this.pending) return this.pending;
+    const waiting = this.signIns.remaining();
+    if (waiting > 0 && this.refused) {
+      const text = `${this.refused.message.replace(`${PLUGIN_NAME}: `, "")}; not asking again for another ${seconds(waiting)}`;
+      return Promise.reject(new CrmError("auth", PLUGIN_NAME, text, { cause: this.refused }));
+    }
+    this.pending = this.o
       .grant()
       .then((token) => {
+        this.signIns.succeed();
+        this.refused = undefined;
         const conn = new Connection({
           instanceUrl: token.instance_url,
           accessToken: token.access_token,
@@ -89,7 +133,17 @@ export class Session {
         return this.live;
       })
       .catch((error: unknown) => {
-        throw this.o.toCrmError(error, "token");
+        const refused = this.o.toCrmError(error, "token");
+        // only a refusal waits: a token endpoint that is down or slow is asked again by the next call
+        if (refused.kind === "auth") {
+          this.refused = refused;
+          const retryInMs = this.signIns.fail();
+          this.o.log.warn(
+            { plugin: PLUGIN_NAME, stage: "token", retryInMs },
+            "salesforce: the token endpoint refused the credentials; not asking again for a while",
+          );
+        }
+        throw refused;
       })
       .finally(() => {
         this.pending = undefined;

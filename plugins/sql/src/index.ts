@@ -61,6 +61,16 @@ export const plugin = definePlugin({
       },
     });
   },
+  // the query's WHERE decides what is searched: named by its config key, with the columns it returns
+  describeSearch: ({ columns, customerNumberQuery }, by) => ({
+    fields:
+      by === "phone"
+        ? [`query (returning ${columns.phone.join(", ")})`]
+        : customerNumberQuery
+          ? [`customerNumberQuery${columns.customerNumber ? ` (returning ${columns.customerNumber})` : ""}`]
+          : [],
+    ...(columns.kind ? { kinds: { column: columns.kind } } : {}),
+  }),
 });
 
 export default plugin;

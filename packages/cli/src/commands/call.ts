@@ -14,7 +14,7 @@ With --url, to that running hub. Without, to a hub started in this process on th
 stopped after the call (with a memory cache, its own and empty: every call asks the CRM).
 
 Exit codes: 0 the hub answered "success", 1 it answered an error (its message says why: a wrong token, an
-unknown step, 429 over the rate limit) or the tenant's file cannot give a token, 2 bad usage, 3 the hub
+unknown step) or the tenant's file cannot give a token, 2 bad usage, 3 the hub
 could not be reached.
 
 Examples:

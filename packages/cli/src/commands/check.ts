@@ -40,7 +40,9 @@ function describe(report: CheckReport): string {
   const lines = [`✓ hub.yaml (${report.hubFile})`];
   if (report.dirProblem) lines.push(`✗ tenants\n    ${report.dirProblem}`);
   const width = Math.max(6, ...report.tenants.map((t) => t.id.length));
-  for (const t of report.tenants) lines.push(tenantLine(t, width), ...t.problems.map((p) => `    ${p}`));
+  for (const t of report.tenants) {
+    lines.push(tenantLine(t, width), ...t.problems.map((p) => `    ${p}`), ...t.warnings.map((w) => `    ! ${w}`));
+  }
   const broken = report.tenants.filter((t) => !t.ok).length;
   const count = report.tenants.length;
   lines.push(`${count} tenant${count === 1 ? "" : "s"}: ${count - broken} ok, ${broken} broken`);

@@ -26,13 +26,17 @@ interface HubState {
 
 /** `santral-hub tenant list`: the files as they stand, and with --url what the running hub serves. */
 export async function listTenants(
-  opts: { configDir: string; url?: string; token?: string; json?: boolean },
+  opts: { configDir: string; url?: string; metricsUrl?: string; token?: string; json?: boolean },
   io: Io,
 ): Promise<number> {
   const { loadHubConfig, loadTenantDir, tenantIdOfFile } = await import("@santral-hub/core");
   let tenantsDir: string;
+  let metricsPort: number | "call";
   try {
-    tenantsDir = (await loadHubConfig(opts.configDir, io.env)).tenantsDir;
+    ({
+      tenantsDir,
+      metrics: { port: metricsPort },
+    } = await loadHubConfig(opts.configDir, io.env));
   } catch (error) {
     io.err(`santral-hub tenant list: ${(error as Error).message}\n`);
     return EXIT.failed;
@@ -63,7 +67,8 @@ export async function listTenants(
   let hub: HubState | undefined;
   if (opts.url) {
     try {
-      hub = await hubState(opts.url.replace(/\/$/, ""), opts.token);
+      const url = opts.url.replace(/\/$/, "");
+      hub = await hubState(url, opts.metricsUrl ?? metricsUrlOf(url, metricsPort), opts.token);
     } catch (error) {
       io.err(`santral-hub tenant list: cannot reach the hub at ${opts.url}: ${(error as Error).message}\n`);
       return EXIT.unreachable;
@@ -79,7 +84,15 @@ export async function listTenants(
   return EXIT.ok;
 }
 
-async function hubState(url: string, token: string | undefined): Promise<HubState> {
+/** hub.yaml's metrics port on the host of --url (its own host when run beside the hub), or the call port. */
+function metricsUrlOf(url: string, port: number | "call"): string {
+  if (port === "call") return `${url}/metrics`;
+  const at = new URL(url);
+  at.port = String(port);
+  return `${at.origin}/metrics`;
+}
+
+async function hubState(url: string, metricsUrl: string, token: string | undefined): Promise<HubState> {
   const ready = (await (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) })).json()) as {
     status: string;
     tenants: number;
@@ -87,12 +100,13 @@ async function hubState(url: string, token: string | undefined): Promise<HubStat
     reloaded: string | null;
   };
   const state: HubState = { url, ...ready };
-  const res = await fetch(`${url}/metrics`, {
+  const res = await fetch(metricsUrl, {
     ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
     signal: AbortSignal.timeout(5000),
   });
   if (res.status === 401) state.note = "per-tenant state: /metrics wants --token";
-  else if (!res.ok) state.note = `per-tenant state: /metrics answered ${res.status} (on another port?)`;
+  else if (!res.ok)
+    state.note = `per-tenant state: /metrics answered ${res.status} (give its address with --metrics-url)`;
   else {
     state.states = new Map();
     for (const m of (await res.text()).matchAll(/^santral_tenant_state\{tenant="([^"]+)",state="([^"]+)"\} 1$/gm)) {

@@ -55,6 +55,7 @@ export function registerTenantCommands(program: Command, cli: Cli): void {
     .description("list the tenants: adapter, DIDs, steps, file state; with --url, the running hub's state")
     .option(...CONFIG_OPTION)
     .option("--url <url>", "a running hub, e.g. http://127.0.0.1:3000")
+    .option("--metrics-url <url>", "where the hub serves /metrics (default: hub.yaml's metrics.port on --url's host)")
     .option("--token <token>", "hub.yaml's metrics.token, when /metrics is protected")
     .option("--json", "print the list as JSON, for scripts")
     .addHelpText("after", LIST_HELP)
@@ -73,6 +74,7 @@ interface AddFlags {
 interface ListFlags {
   config?: string;
   url?: string;
+  metricsUrl?: string;
   token?: string;
   json?: boolean;
 }

@@ -16,6 +16,8 @@ export async function createCache(config: HubConfig["cache"], log: Logger): Prom
       ...(config.sentinel ? { sentinel: config.sentinel } : {}),
       ...(config.cluster ? { cluster: config.cluster } : {}),
       commandTimeoutMs: commandTimeout,
+      downAfter: config.downAfter,
+      probeMs: config.probe,
       log,
     });
     if (!(await store.ready()))

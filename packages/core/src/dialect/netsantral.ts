@@ -1,10 +1,16 @@
 import { type Phone, parsePhone } from "@santral-hub/sdk";
 import { LRUCache } from "lru-cache";
-import type { CallEvent, Decision, InboundFormat } from "../call.js";
-import type { Fields } from "../inbound/fields.js";
+import { CALL_LIMITS, type CallEvent, type Decision, type InboundFormat } from "../call.js";
+import { type Fields, fieldTooLong } from "../inbound/fields.js";
 
-/** The fields Netsantral sends for every call; everything else is a static variable of the panel. */
-const KNOWN = new Set(["arayan_no", "aranan_no", "santral_no", "arama_id", "tus_bilgisi"]);
+/** The fields Netsantral sends for every call, with the longest each may be; the rest are static variables. */
+const KNOWN: ReadonlyMap<string, number> = new Map([
+  ["arayan_no", CALL_LIMITS.phone],
+  ["aranan_no", CALL_LIMITS.phone],
+  ["santral_no", CALL_LIMITS.phone],
+  ["arama_id", CALL_LIMITS.callId],
+  ["tus_bilgisi", CALL_LIMITS.keys],
+]);
 
 // Callers call again: parsing a number with libphonenumber costs ~15 µs, a map read nothing. The Phone
 // objects are shared between calls, so nothing downstream may change them.
@@ -24,10 +30,19 @@ function callerPhone(raw: string, region: string): Phone | null {
   return hit.phone;
 }
 
-/** Stage 3: a Netsantral request's fields as a `CallEvent`. */
+/**
+ * Stage 3: a Netsantral request's fields as a `CallEvent`. A phone number, key or call id longer than such a
+ * field can be is malformed (400 `field_too_long`): it would otherwise key the caches. (Every other field was
+ * held to `CALL_LIMITS.value` when the request was read.)
+ */
 export function parseCall(fields: Fields, format: InboundFormat, region: string): CallEvent {
   const vars: Record<string, string> = {};
-  for (const name of Object.keys(fields)) if (!KNOWN.has(name)) vars[name] = fields[name] as string;
+  for (const name of Object.keys(fields)) {
+    const value = fields[name] as string;
+    const limit = KNOWN.get(name);
+    if (limit === undefined) vars[name] = value;
+    else if (value.length > limit) throw fieldTooLong(name, value.length, limit);
+  }
   const callerRaw = fields.arayan_no ?? "";
   const keys = (fields.tus_bilgisi ?? "").trim();
   const call: CallEvent = {

@@ -57,7 +57,7 @@ export class CallRates {
     if (now - bucket.warned >= WARN_EVERY_MS) {
       this.log.warn(
         { tenant, code: "rate_limited", refused: bucket.refused, perSecond: limit.perSecond, burst },
-        "tenant over its call rate: answering 429; check its panel for a loop",
+        "tenant over its call rate: answering the fallback without the CRM; check its panel for a loop",
       );
       bucket.warned = now;
       bucket.refused = 0;

@@ -5,6 +5,43 @@ import { z } from "zod";
 import { interpolateEnv, MissingEnvError } from "../tenants/env.js";
 import { rateLimitSchema } from "../tenants/fields.js";
 
+/** Where `/metrics` is served by default: OpenTelemetry's Prometheus exporter port, on loopback only. */
+export const METRICS_PORT = 9464;
+
+/**
+ * How long a client may take, and how many may be connected at once. A PBX sends its small request at once,
+ * so a few seconds is plenty; without these, a trickled request held a socket for minutes, and enough of them
+ * used up the file descriptors every tenant's calls need.
+ */
+const CONNECTIONS = { max: 10_000, headersTimeout: 5000, requestTimeout: 10_000, keepAliveTimeout: 5000 };
+const connectionsSchema = z
+  .object({
+    max: z
+      .number()
+      .int()
+      .min(1)
+      .default(CONNECTIONS.max)
+      .describe("open connections at most; lowered at start to stay under the file-descriptor limit"),
+    headersTimeout: z
+      .number()
+      .int()
+      .min(100)
+      .default(CONNECTIONS.headersTimeout)
+      .describe("ms for a request's headers"),
+    requestTimeout: z.number().int().min(100).default(CONNECTIONS.requestTimeout).describe("ms for a whole request"),
+    keepAliveTimeout: z
+      .number()
+      .int()
+      .min(0)
+      .default(CONNECTIONS.keepAliveTimeout)
+      .describe("ms an idle connection stays"),
+  })
+  .strict()
+  .refine((c) => c.headersTimeout <= c.requestTimeout, {
+    message: "headersTimeout must not be longer than requestTimeout (the whole request includes its headers)",
+  })
+  .default(CONNECTIONS);
+
 const hubSchema = z
   .object({
     listen: z
@@ -38,6 +75,13 @@ const hubSchema = z
           .optional()
           .describe("redis: a Redis Cluster's seed nodes, host:port"),
         commandTimeout: z.number().int().min(5).max(5000).default(100).describe("redis: ms before a command gives up"),
+        downAfter: z
+          .number()
+          .int()
+          .min(1)
+          .default(3)
+          .describe("redis: failed commands within 10 s after which Redis is not asked until a probe answers"),
+        probe: z.number().int().min(100).default(1000).describe("redis: while it is down, ms between probes (PING)"),
         lock: z
           .number()
           .int()
@@ -52,21 +96,38 @@ const hubSchema = z
           .describe("ms other nodes wait for that answer before asking the CRM"),
       })
       .strict()
-      .default({ backend: "memory", maxEntries: 100_000, commandTimeout: 100, lock: 3000, wait: 1000 }),
+      .default({
+        backend: "memory",
+        maxEntries: 100_000,
+        commandTimeout: 100,
+        downAfter: 3,
+        probe: 1000,
+        lock: 3000,
+        wait: 1000,
+      }),
     log: z
       .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
       .strict()
       .default({ level: "info" }),
     metrics: z
       .object({
-        port: z.number().int().min(1).max(65535).optional().describe("serve /metrics on this port instead"),
+        port: z
+          .union([z.number().int().min(0).max(65535), z.literal("call")], {
+            error: 'write a port number (0 to 65535) or "call" (on the call port)',
+          })
+          .default(METRICS_PORT)
+          .describe('/metrics on a port of its own (0: a free one), or "call": on the call port'),
+        host: z.string().default("127.0.0.1").describe("address the metrics port listens on: loopback unless set"),
         token: z.string().min(16).optional().describe("require Authorization: Bearer <token> on /metrics"),
       })
       .strict()
-      .default({}),
+      .default({ port: METRICS_PORT, host: "127.0.0.1" }),
+    connections: connectionsSchema,
+    // A guard against a panel caught in a loop, not a quota: no real tenant's number reaches it (a surge of
+    // a few hundred callers at once is a TV advert, and must be routed); past it calls get the fallback.
     rateLimit: rateLimitSchema
-      .default({ perSecond: 20, burst: 40 })
-      .describe("calls per second per tenant (a tenant file may set its own); 0: unlimited"),
+      .default({ perSecond: 100, burst: 500 })
+      .describe("calls per second per tenant (a tenant file may set its own); past it, the fallback; 0: unlimited"),
     shutdown: z
       .object({
         grace: z.number().int().min(0).default(10_000).describe("ms the calls in flight get to finish on SIGTERM"),
@@ -110,6 +171,13 @@ export async function loadHubConfig(dir: string, env: NodeJS.ProcessEnv = proces
     const port = Number(env.PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT="${env.PORT}" is not a port number`);
     config.listen.port = port;
+  }
+  if (env.METRICS_PORT) {
+    const port = Number(env.METRICS_PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new Error(`METRICS_PORT="${env.METRICS_PORT}" is not a port number`);
+    }
+    config.metrics.port = port;
   }
   if (env.REDIS_URL) Object.assign(config.cache, { backend: "redis", url: env.REDIS_URL });
   if (env.LOG_LEVEL) config.log.level = env.LOG_LEVEL as HubConfig["log"]["level"];

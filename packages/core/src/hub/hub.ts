@@ -57,8 +57,9 @@ export class Hub {
   /** Loads every tenant file; a broken one is reported and skipped, never stopping the others. */
   static async start(options: HubOptions): Promise<Hub> {
     const cache = await createCache(options.config.cache, options.log);
-    const limiters = await createLimiters(options.config.cache, options.log);
+    const limiters = await createLimiters(options.config.cache, options.log, { cache: cache.store });
     const hub = new Hub(options.config, cache, options.log, options.now ?? (() => new Date()), limiters);
+    if (cache.store.kind === "redis") hub.metrics.watchRedis(() => cache.store.healthy());
     hub.source = {
       env: options.env ?? process.env,
       resolveFrom: options.resolveFrom ?? [process.cwd(), options.config.dir],
@@ -79,6 +80,7 @@ export class Hub {
       const next = await reloadTenants(this.byId, {
         tenantsDir: this.config.tenantsDir,
         env: this.source.env,
+        byDid: this.byDid,
         start: async (config) => {
           const { resolveFrom } = this.source;
           const tenant = await startTenant(config, { resolveFrom, log: this.log, limiters: this.limiters });
@@ -101,7 +103,7 @@ export class Hub {
     return run;
   }
 
-  /** True when the tenant may make one more call now; past its `rateLimit`, the call gets 429. */
+  /** True when the tenant may make one more call now; past its `rateLimit`, the call gets the step's fallback. */
   admit(tenant: LiveTenant, now: number): boolean {
     return this.rates.admit(tenant.config.id, tenant.config.rateLimit, now);
   }

@@ -4,7 +4,7 @@ import { configHash } from "../cache/key.js";
 import type { Limiters } from "../limits/limiters.js";
 import type { MatchPolicy } from "../lookup/policy.js";
 import { loadPlugin } from "../plugins/load-plugin.js";
-import { type CompiledReply, compileReply } from "../speech/render.js";
+import { type CompiledReply, compileReply, ReplyCompileError } from "../speech/render.js";
 import { ConfigError, fromZodError } from "../tenants/errors.js";
 import { tokenBytes } from "../tenants/token.js";
 import type { ReplyConfig, StepConfig, TenantConfig } from "../tenants/types.js";
@@ -18,8 +18,11 @@ export interface LiveTenant {
   policy: MatchPolicy;
   /** The token's bytes, compared in constant time with each call's. */
   tokenBytes: Buffer;
-  /** Part of every cache key: a change of CRM or of its config never serves the old one's answers. */
-  cacheHash: string;
+  /**
+   * Part of every cache key: a change of CRM, of its config, or of the data the adapter loaded
+   * (`CrmAdapter.data`, a CSV's content) never serves the old one's answers.
+   */
+  readonly cacheHash: string;
   replies: Map<ReplyConfig, CompiledReply>;
 }
 
@@ -57,9 +60,27 @@ export async function startTenant(
   } catch (error) {
     throw new ConfigError(file, [{ path: "crm.config", message: (error as Error).message }]);
   }
-  const cacheHash = configHash(config.crm.adapter, config.crm.config);
   const token = tokenBytes(config.token);
-  return { config, plugin, adapter, policy: config.match, tokenBytes: token, cacheHash, replies };
+  const configPart = configHash(config.crm.adapter, config.crm.config);
+  let version: string | undefined;
+  let cacheHash = configPart;
+  return {
+    config,
+    plugin,
+    adapter,
+    policy: config.match,
+    tokenBytes: token,
+    replies,
+    // read per call: once a file is replaced, its "not found" answers are under keys no call asks for
+    get cacheHash() {
+      const now = adapter.data?.().version;
+      if (now !== version) {
+        version = now;
+        cacheHash = now ? `${configPart}.${now}` : configPart;
+      }
+      return cacheHash;
+    },
+  };
 }
 
 /** Every reply template of the tenant, compiled; a ConfigError names each one that does not parse. */
@@ -71,7 +92,9 @@ export function compileReplies(config: TenantConfig): Map<ReplyConfig, CompiledR
       try {
         replies.set(reply, compileReply(reply, where));
       } catch (error) {
-        issues.push({ path: where, message: (error as Error).message.slice(where.length + 2) });
+        // the error names the key (`….reply.say`), not only the reply
+        const named = error instanceof ReplyCompileError;
+        issues.push({ path: named ? error.path : where, message: named ? error.detail : (error as Error).message });
       }
     }
   }

@@ -39,9 +39,18 @@ export interface Reloaded {
  */
 export async function reloadTenants(
   current: ReadonlyMap<string, LiveTenant>,
-  opts: { tenantsDir: string; env: Env; start(config: TenantConfig): Promise<LiveTenant> },
+  opts: {
+    tenantsDir: string;
+    env: Env;
+    start(config: TenantConfig): Promise<LiveTenant>;
+    /** Who answers each DID now (the hub's map); worked out from `current` when not given. */
+    byDid?: ReadonlyMap<string, LiveTenant>;
+  },
 ): Promise<Reloaded> {
-  const { tenants, errors } = await loadTenantDir(opts.tenantsDir, opts.env);
+  // the numbers served now stay with their tenants: a file added later cannot take one over
+  const servedBefore = new Map(opts.byDid ?? didsOf(current.values()));
+  const serving = new Map([...servedBefore].map(([did, t]) => [did, { id: t.config.id, file: t.config.file }]));
+  const { tenants, errors } = await loadTenantDir(opts.tenantsDir, opts.env, serving);
   const report: ReloadReport = {
     at: new Date(),
     live: 0,
@@ -57,7 +66,7 @@ export async function reloadTenants(
     report.unreadable = dirError.message;
     return {
       byId: new Map(current),
-      byDid: didsOf(current.values()),
+      byDid: servedBefore,
       retired: [],
       errors,
       report: settle(report, current),
@@ -104,7 +113,7 @@ export async function reloadTenants(
       report.removed.push(id);
     }
   }
-  return { byId, byDid: didsOf(byId.values()), retired, errors, report: settle(report, byId) };
+  return { byId, byDid: didsOf(byId.values(), servedBefore), retired, errors, report: settle(report, byId) };
 }
 
 function settle(report: ReloadReport, live: ReadonlyMap<string, LiveTenant>): ReloadReport {
@@ -115,10 +124,23 @@ function settle(report: ReloadReport, live: ReadonlyMap<string, LiveTenant>): Re
   return report;
 }
 
-/** DIDs to tenants; of two tenants claiming one number (a kept config against a new file), the first keeps it. */
-function didsOf(tenants: Iterable<LiveTenant>): Map<string, LiveTenant> {
+/**
+ * DIDs to tenants. `loadTenantDir` has already refused a file claiming a number another tenant serves; the
+ * one overlap left is a tenant kept on its last good config whose new file dropped a number another file
+ * took: the tenant serving it `before` keeps it until its own new file is in.
+ */
+function didsOf(
+  tenants: Iterable<LiveTenant>,
+  before: ReadonlyMap<string, LiveTenant> = new Map(),
+): Map<string, LiveTenant> {
+  const list = [...tenants];
+  const ids = new Map(list.map((t) => [t.config.id, t]));
   const byDid = new Map<string, LiveTenant>();
-  for (const tenant of tenants) {
+  for (const [did, old] of before) {
+    const now = ids.get(old.config.id);
+    if (now?.config.dids.includes(did)) byDid.set(did, now);
+  }
+  for (const tenant of list) {
     for (const did of tenant.config.dids) if (!byDid.has(did)) byDid.set(did, tenant);
   }
   return byDid;

@@ -1,7 +1,7 @@
 import { parse as parseForm } from "node:querystring";
 import type { Context } from "koa";
 import getRawBody from "raw-body";
-import type { InboundFormat } from "../call.js";
+import { CALL_LIMITS, type InboundFormat } from "../call.js";
 import { RequestError } from "./errors.js";
 import type { Fields } from "./fields.js";
 import { mergeFields } from "./fields.js";
@@ -24,7 +24,8 @@ export interface Inbound {
 /**
  * Stage 1: the four formats Netsantral sends on one URL, read into flat string fields: a GET query, a form,
  * JSON or XML body, the body's fields winning over the query's. Anything else with a body is a 415; a body
- * over `limit` bytes a 413; one that does not parse a 400.
+ * over `limit` bytes a 413; one that does not parse a 400; a compressed one (a PBX never compresses a dozen
+ * fields, and inflating one is a decompression bomb's door) or one in a charset that is not text a 415.
  *
  * The body is read with raw-body and parsed here rather than by a body-parser middleware: a call needs
  * exactly these three parsers, and each layer of a general one costs every call its share.
@@ -34,9 +35,11 @@ export async function readInbound(ctx: Context, limit: number): Promise<Inbound>
   const format = formatOf(ctx, header);
   const query = ctx.querystring === "" ? NO_FIELDS : ctx.query;
   if (format === "get") return { fields: mergeFields(query, NO_FIELDS), format };
+  refuseEncoded(ctx.get("Content-Encoding"));
   const text = await readText(ctx, header, limit);
   if (format === "xml") return { fields: mergeFields(query, parseXmlFields(text)), format };
-  const body = format === "form" ? parseForm(text) : parseJson(text);
+  // one pair past the limit is enough to refuse the form (mergeFields counts), and querystring stops there
+  const body = format === "form" ? parseForm(text, undefined, undefined, { maxKeys: FORM_PAIRS }) : parseJson(text);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new RequestError("bad_json", "the JSON body must be an object of fields");
   }
@@ -60,21 +63,46 @@ function hasBody(ctx: Context): boolean {
   return ctx.request.length > 0 || ctx.get("Transfer-Encoding") !== "";
 }
 
+const FORM_PAIRS = CALL_LIMITS.fields + 1;
+
+/** A Content-Encoding other than none: 415, before a byte is read (a compressed body is never inflated). */
+function refuseEncoded(encoding: string): void {
+  const name = encoding.trim().toLowerCase();
+  if (name === "" || name === "identity") return;
+  const told = /^[a-z0-9-]{1,20}$/.test(name) ? ` "${name}"` : "";
+  throw new RequestError(
+    "unsupported_encoding",
+    `Content-Encoding${told} is not supported; send the body uncompressed, without a Content-Encoding header`,
+  );
+}
+
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
 const UTF8 = /^utf-?8$/i;
 
-/** The body as text, decoded from the charset the Content-Type names (UTF-8 when it names none). */
+/**
+ * Charsets iconv-lite decodes that are not a text's encoding: base64 and hex are byte codings, `binary` is
+ * Node's name for bytes, and UTF-7 smuggles markup past a filter. Names as iconv-lite compares them.
+ */
+const NOT_TEXT = new Set(["base64", "hex", "binary", "utf7", "utf7imap", "unicode11utf7", "csunicode11utf7"]);
+
+/** The body as text, decoded from the charset the Content-Type names (UTF-8 when it names none), no BOM. */
 async function readText(ctx: Context, header: string, limit: number): Promise<string> {
   const charset = CHARSET.exec(header)?.[1];
+  if (charset !== undefined && NOT_TEXT.has(charset.toLowerCase().replace(/:\d{4}$|[^0-9a-z]/g, ""))) {
+    throw unsupportedCharset();
+  }
   const length = ctx.request.length;
+  let text: string;
   try {
     // UTF-8, nearly every call: read bytes and decode once (raw-body's decoder is iconv-lite's, for the others)
-    if (charset === undefined || UTF8.test(charset)) return (await getRawBody(ctx.req, { length, limit })).toString();
-    return await getRawBody(ctx.req, { length, limit, encoding: charset });
+    if (charset === undefined || UTF8.test(charset)) text = (await getRawBody(ctx.req, { length, limit })).toString();
+    else text = await getRawBody(ctx.req, { length, limit, encoding: charset });
   } catch (error) {
     throw bodyError(error);
   }
+  // a byte-order mark (a Windows editor's, a .NET client's) is not part of the text
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function parseJson(text: string): unknown {
@@ -82,15 +110,44 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     if (/^\s*$/.test(text)) return {}; // a body of blanks: no fields
-    throw new RequestError("bad_body", `the body does not parse: ${(error as Error).message}`);
+    throw new RequestError("bad_body", `the JSON body does not parse${jsonPosition(error as Error, text)}`);
   }
+}
+
+/**
+ * Where JSON.parse stopped, from its message, which otherwise quotes the body (a number's digits, a token's
+ * start): only the position is told, as a line and column.
+ */
+function jsonPosition(error: Error, text: string): string {
+  if (/Unexpected end of JSON input|Unterminated/.test(error.message) && !/position \d+/.test(error.message)) {
+    return ": it ends before its last value is complete";
+  }
+  const at = /position (\d+)/.exec(error.message)?.[1];
+  if (at === undefined) return " (it is not valid JSON)";
+  const position = Number(at);
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < position; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return ` at line ${line}, column ${position - start + 1} (character ${position + 1})`;
+}
+
+function unsupportedCharset(): RequestError {
+  return new RequestError(
+    "unsupported_charset",
+    "the body's charset is not a text encoding the hub decodes; send utf-8 (or name the text's charset, such as ISO-8859-9)",
+  );
 }
 
 function bodyError(error: unknown): RequestError {
   const status = (error as { status?: number }).status ?? 400;
   if (status === 413)
     return new RequestError("too_large", "the body is over the size limit; send only the call's fields");
-  if (status === 415) return new RequestError("unsupported_charset", "the body's charset is not supported; send utf-8");
-  const reason = error instanceof Error ? error.message : "unreadable body";
-  return new RequestError("bad_body", `the body could not be read: ${reason}`);
+  if (status === 415) return unsupportedCharset();
+  // raw-body's types of failure (aborted, a length that does not match), never its message
+  const type = (error as { type?: unknown }).type;
+  const reason = typeof type === "string" && /^[a-z.]{1,40}$/.test(type) ? type : "unreadable body";
+  return new RequestError("bad_body", `the body could not be read (${reason})`);
 }

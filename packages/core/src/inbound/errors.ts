@@ -5,14 +5,16 @@ export const REQUEST_ERRORS = {
   bad_xml: 400,
   xml_doctype: 400,
   bad_field: 400,
+  too_many_fields: 400,
+  field_too_long: 400,
   bad_token: 401,
   unknown_tenant: 404,
   unknown_step: 404,
   unknown_did: 404,
   too_large: 413,
-  rate_limited: 429,
   unsupported_type: 415,
   unsupported_charset: 415,
+  unsupported_encoding: 415,
 } as const;
 
 export type RequestErrorCode = keyof typeof REQUEST_ERRORS;

@@ -1,3 +1,4 @@
+import { CALL_LIMITS } from "../call.js";
 import { RequestError } from "./errors.js";
 
 /** A request's fields, every value a string. */
@@ -6,27 +7,55 @@ export type Fields = Record<string, string>;
 /**
  * Merges the query string and the body, the body winning (the panel's static variables and the URL's own
  * query may both carry a value). Numbers and booleans in a JSON body become strings; a repeated field keeps
- * its last value; a nested object or array of objects is refused, since no Netsantral field is one.
+ * its last value; a nested object or array of objects is refused, since no Netsantral field is one. More
+ * fields than `CALL_LIMITS.fields` (repeats counted), a name or a value longer than a call's can be, is
+ * refused: this runs before the token is checked. Messages name fields, lengths and counts, never a value.
  */
 export function mergeFields(query: Record<string, unknown>, body: Record<string, unknown>): Fields {
   // A plain object, not Object.create(null): V8 keeps that one in dictionary mode, ~3× slower to fill and
   // read. Only own properties are ever read (`ownField`), and `__proto__` is kept as a field, not a prototype.
   const fields: Fields = {};
-  addFields(fields, query);
-  addFields(fields, body);
+  const count = addFields(fields, query, 0);
+  addFields(fields, body, count);
   return fields;
 }
 
-function addFields(fields: Fields, source: Record<string, unknown>): void {
+function addFields(fields: Fields, source: Record<string, unknown>, counted: number): number {
+  let count = counted;
   for (const name of Object.keys(source)) {
     const value = source[name];
+    count += Array.isArray(value) ? value.length : 1;
+    if (count > CALL_LIMITS.fields) throw tooManyFields();
+    if (name.length > CALL_LIMITS.name) {
+      throw new RequestError(
+        "field_too_long",
+        `field ${count}'s name is ${name.length} characters long; a name may have at most ${CALL_LIMITS.name}`,
+      );
+    }
     const text = toText(Array.isArray(value) ? value[value.length - 1] : value);
     if (text === undefined) {
       throw new RequestError("bad_field", `field "${name}" must be text, not an object; send flat fields`);
     }
+    if (text.length > CALL_LIMITS.value) throw fieldTooLong(name, text.length, CALL_LIMITS.value);
     if (name === "__proto__") Object.defineProperty(fields, name, { value: text, enumerable: true, writable: true });
     else fields[name] = text;
   }
+  return count;
+}
+
+export function tooManyFields(): RequestError {
+  return new RequestError(
+    "too_many_fields",
+    `the request has more than ${CALL_LIMITS.fields} fields; a call has about a dozen: send only the call's fields and the panel's static variables`,
+  );
+}
+
+/** A value over its field's limit, named by its field and its length, never quoted. */
+export function fieldTooLong(name: string, length: number, limit: number): RequestError {
+  return new RequestError(
+    "field_too_long",
+    `field "${name}" is ${length} characters long; it may have at most ${limit}`,
+  );
 }
 
 /** A field the request sent, never one the object inherits (`constructor`, say). */

@@ -29,6 +29,19 @@ describe("mergeFields", () => {
       ["a", "1"],
     ]);
   });
+  it("holds a request to 64 fields, names to 64 characters and values to 1024, never quoting a value", () => {
+    const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}`, "1"]));
+    expect(Object.keys(mergeFields({ a: "1", b: ["1", "2", "3"] }, many))).toHaveLength(62);
+    expect(catchError(() => mergeFields({ a: "1", b: ["1", "2", "3", "4"] }, many))).toMatchObject({
+      code: "too_many_fields",
+    });
+    expect(catchError(() => mergeFields({}, { ["n".repeat(65)]: "1" }))).toMatchObject({ code: "field_too_long" });
+    const long = catchError(() => mergeFields({}, { ad: "Ayşe".repeat(300) }));
+    expect([long.code, long.message]).toEqual([
+      "field_too_long",
+      'field "ad" is 1200 characters long; it may have at most 1024',
+    ]);
+  });
   it("reads only the fields sent, never inherited ones", () => {
     const fields = mergeFields({}, { token: "t" });
     expect(ownField(fields, "token")).toBe("t");
@@ -61,6 +74,22 @@ describe("parseXmlFields", () => {
   });
   it("refuses a body that is not one element of fields", () => {
     expect(catchError(() => parseXmlFields("<c>text</c>")).code).toBe("bad_xml");
+  });
+  it("refuses reserved names, nesting and too many elements before parsing, saying where", () => {
+    expect(catchError(() => parseXmlFields("<c>\n  <__proto__>1</__proto__></c>"))).toMatchObject({
+      code: "bad_xml",
+      message: "the XML body is refused at line 2, column 3: an element has a name reserved in JavaScript",
+    });
+    expect(catchError(() => parseXmlFields(`<c><a>${"<b>".repeat(150)}${"</b>".repeat(150)}</a></c>`)).code).toBe(
+      "bad_xml",
+    );
+    expect(catchError(() => parseXmlFields(`<c>${"<a/>".repeat(65)}</c>`)).code).toBe("too_many_fields");
+    expect(Object.keys(parseXmlFields(`<c>${"<a/><!-- -->".repeat(64)}</c>`))).toEqual(["a"]);
+  });
+  it("tells the validator's kind of error, never its message, which quotes the body", () => {
+    const error = catchError(() => parseXmlFields("<c><05441000000>x</05441000000></c>"));
+    expect(error.message).toMatch(/^the XML body is malformed at line 1, column \d+: a tag is/);
+    expect(error.message).not.toContain("0544");
   });
 });
 
@@ -164,5 +193,16 @@ describe("readInbound", () => {
     expect(await post('{"a":', "application/json")).toEqual([400, { code: "bad_body" }]);
     expect(await post('"05441000000"', "application/json")).toEqual([400, { code: "bad_json" }]);
     expect(await post("a=1", "text/plain")).toEqual([415, { code: "unsupported_type" }]);
+    expect(await post("YT0x", "application/x-www-form-urlencoded; charset=base64")).toEqual([
+      415,
+      { code: "unsupported_charset" },
+    ]);
+  });
+
+  it("skips a byte-order mark", async () => {
+    expect(await post('\uFEFF{"a":"2"}', "application/json")).toEqual([
+      200,
+      { format: "json", fields: { token: "q", a: "2" } },
+    ]);
   });
 });

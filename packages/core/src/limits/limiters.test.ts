@@ -12,6 +12,8 @@ const cache = (backend: "memory" | "redis", url = REDIS_URL): HubConfig["cache"]
   url,
   maxEntries: 100,
   commandTimeout: 100,
+  downAfter: 3,
+  probe: 1000,
   lock: 3000,
   wait: 1000,
 });

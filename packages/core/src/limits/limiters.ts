@@ -1,6 +1,9 @@
 import type { Logger, RateLimiter } from "@santral-hub/sdk";
+import { RedisBreaker } from "../cache/redis-breaker.js";
+import { ping, RedisStore } from "../cache/redis-store.js";
+import type { CacheStore } from "../cache/store.js";
 import type { HubConfig } from "../hub/config.js";
-import { connectRedis, redisReady } from "./redis-client.js";
+import { connectRedis } from "./redis-client.js";
 import { RedisLimiter } from "./redis-limiter.js";
 import { SlidingWindow, WINDOW_MS } from "./sliding-window.js";
 
@@ -9,7 +12,7 @@ export interface Limiters {
   /** `redis`: budgets shared by every node on the hub's Redis; `memory`: per process. */
   readonly backend: "memory" | "redis";
   get(name: string, perSecond: number): RateLimiter;
-  /** False while Redis does not answer and budgets are per process. */
+  /** False while Redis does not answer (see `RedisBreaker`) and budgets are per process. */
   healthy(): boolean;
   close(): Promise<void>;
 }
@@ -19,6 +22,11 @@ export interface LimitersOptions {
   windowMs?: number;
   /** How long `createLimiters` waits for Redis before starting without it. */
   readyMs?: number;
+  /**
+   * The hub's cache store: when it is Redis, the limiters use its connection and its breaker, so that one
+   * Redis outage is found out once, by whichever asks first, and logged once.
+   */
+  cache?: CacheStore;
 }
 
 /**
@@ -49,36 +57,39 @@ export async function createLimiters(
       close: async () => {},
     };
   }
-  const client = connectRedis(cache);
-  client.on("error", () => {}); // ioredis reports every failed reconnect; the health below logs once
-  let healthy = true;
-  const health = {
-    down(error: unknown) {
-      if (healthy) {
-        const reason = error instanceof Error ? error.message : String(error);
-        log.warn({ limits: "redis", reason }, "rate limits: Redis unreachable; limiting per process until it is back");
-      }
-      healthy = false;
-    },
-    up() {
-      if (!healthy) log.info({ limits: "redis" }, "rate limits: Redis is back; limits are shared again");
-      healthy = true;
-    },
-  };
-  if (!(await redisReady(client, options.readyMs ?? 2000))) health.down(new Error("not reachable at start"));
+  const { client, breaker, own } = options.cache instanceof RedisStore ? { ...options.cache, own: false } : connect();
+  function connect() {
+    const client = connectRedis(cache);
+    const breaker = new RedisBreaker({
+      failures: cache.downAfter,
+      probeMs: cache.probe,
+      probe: () => ping(client),
+      log,
+      subject: "rate limits: redis",
+      meanwhile: "limiting per process until it answers",
+    });
+    client.on("ready", () => breaker.connected());
+    client.on("error", (error: Error) => breaker.lost(error));
+    client.on("close", () => breaker.lost(new Error("connection closed")));
+    return { client, breaker, own: true };
+  }
+  if (own && !(await breaker.waitUp(options.readyMs ?? 2000)))
+    log.warn({ limits: "redis" }, "rate limits: Redis unreachable; limiting per process until it is back");
   const shared = new Map<string, RedisLimiter>();
   return {
     backend: "redis",
     get(name, perSecond) {
       let limiter = shared.get(name);
       if (!limiter) {
-        limiter = new RedisLimiter(client, name, local(name), health, windowMs);
+        limiter = new RedisLimiter(client, name, local(name), breaker, windowMs);
         shared.set(name, limiter);
       }
       return budget(name, perSecond, limiter);
     },
-    healthy: () => healthy && client.status === "ready",
+    healthy: () => breaker.up,
     async close() {
+      if (!own) return; // the cache's connection: the cache closes it
+      breaker.stop();
       client.disconnect();
     },
   };

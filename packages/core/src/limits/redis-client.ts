@@ -1,9 +1,11 @@
 import { Cluster, Redis, type RedisOptions } from "ioredis";
+import { FAIL_FAST_CLUSTER } from "../cache/redis-store.js";
 import type { HubConfig } from "../hub/config.js";
 
 /**
  * A connection to the hub's Redis (`cache:` in hub.yaml) for the rate limiters, built like the cache's:
  * no offline queue and short command time-outs, so a Redis outage costs a call nothing but the fallback.
+ * The hub itself shares the cache's connection (see `createLimiters`); this one is for limiters on their own.
  */
 export function connectRedis(cache: HubConfig["cache"]): Redis | Cluster {
   const retry = (times: number) => Math.min(100 * 2 ** times, 2000);
@@ -16,31 +18,18 @@ export function connectRedis(cache: HubConfig["cache"]): Redis | Cluster {
   };
   if (cache.cluster) {
     const nodes = cache.cluster.nodes.map(hostPort);
-    return new Cluster(nodes, { enableOfflineQueue: false, redisOptions: common, clusterRetryStrategy: retry });
+    return new Cluster(nodes, {
+      enableOfflineQueue: false,
+      redisOptions: common,
+      clusterRetryStrategy: retry,
+      ...FAIL_FAST_CLUSTER,
+    });
   }
   if (cache.sentinel) {
     const { name, nodes, password } = cache.sentinel;
     return new Redis({ ...common, name, sentinels: nodes.map(hostPort), ...(password ? { password } : {}) });
   }
   return new Redis(cache.url ?? "redis://127.0.0.1:6379", common);
-}
-
-/** Resolves once connected, or after `ms` regardless; true when connected. */
-export async function redisReady(client: Redis | Cluster, ms: number): Promise<boolean> {
-  if (isReady(client)) return true;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    client.once("ready", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  return isReady(client);
-}
-
-// a function, so that TypeScript does not keep the status it narrowed before the await
-function isReady(client: Redis | Cluster): boolean {
-  return client.status === "ready";
 }
 
 function hostPort(node: string): { host: string; port: number } {

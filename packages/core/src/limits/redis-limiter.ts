@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
+import type { RedisBreaker } from "../cache/redis-breaker.js";
 import { type SlidingWindow, WINDOW_MS } from "./sliding-window.js";
 import { type Waiter, Waiters } from "./waiters.js";
 
@@ -23,16 +24,11 @@ local freeing = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WIT
 return math.max(1, tonumber(freeing[2]) + window - now)
 `;
 
-export interface RedisHealth {
-  /** Redis failed a command: this acquisition is limited per process instead. */
-  down(error: unknown): void;
-  up(): void;
-}
-
 /**
  * One budget shared by every node on the same Redis. Waiters of this process queue here and only the
  * head asks Redis, so a burst of callers costs one Redis command per slot and not one per waiter per
- * tick. Fails open: when Redis cannot answer, the acquisition goes to the per-process `fallback`.
+ * tick. Fails open: when Redis cannot answer, or the breaker says it is down (then it is not even asked),
+ * the acquisition goes to the per-process `fallback` at once.
  */
 export class RedisLimiter {
   private readonly key: string;
@@ -48,7 +44,7 @@ export class RedisLimiter {
     private readonly client: Redis | Cluster,
     name: string,
     private readonly fallback: SlidingWindow,
-    private readonly health: RedisHealth,
+    private readonly breaker: RedisBreaker,
     private readonly windowMs = WINDOW_MS,
   ) {
     // braces make the name a Cluster hash tag; a brace inside the name would end the tag early
@@ -70,10 +66,8 @@ export class RedisLimiter {
         let wait: number;
         try {
           wait = await this.ask(head.limit);
-          this.health.up();
-        } catch (error) {
-          this.health.down(error);
-          this.handOver(head);
+        } catch {
+          this.handOver(head); // the breaker counted the failure, and logs an outage once
           continue;
         }
         if (this.waiters.head !== head) continue; // aborted meanwhile; a slot it took is left unused (errs on the safe side)
@@ -92,7 +86,7 @@ export class RedisLimiter {
     // without a connection ioredis fails at once (no offline queue): skip the round trip
     if (this.client.status !== "ready") throw new Error(`redis is ${this.client.status}`);
     const member = `${this.id}.${++this.seq}`;
-    return Number(await this.client.eval(ACQUIRE, 1, this.key, limit, this.windowMs, member));
+    return Number(await this.breaker.run(() => this.client.eval(ACQUIRE, 1, this.key, limit, this.windowMs, member)));
   }
 
   private handOver(head: Waiter): void {

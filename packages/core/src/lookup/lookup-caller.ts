@@ -36,10 +36,17 @@ export interface LookupOptions {
   region: string;
   /** The caller waits no longer: past it the call gets the fallback. */
   deadlineMs: number;
+  /**
+   * When the request arrived (`performance.now()`): the deadline counts from it, so the time spent reading
+   * and parsing the request under load is the caller's wait too. Default: now.
+   */
+  startedAt?: number;
   /** With a cache: how long the lookup may go on in the background; then it is aborted. */
   limitMs?: number;
   cache?: { lookup: LookupCache; key: string; ttls: CacheTtls };
   log: Logger;
+  /** Whose lookup this is, for the log. */
+  tenant?: string;
 }
 
 /** The query a step asks for: the caller's number, the digits typed, or nothing. */
@@ -75,7 +82,8 @@ export function freshFound(cache: LookupCache, key: string, policy: MatchPolicy)
   return choosing(found, fresh, policy);
 }
 
-function notFound(): Found {
+/** A Found for a call that asked nothing (yet). */
+export function notFound(): Found {
   return {
     contact: null,
     ambiguous: false,
@@ -96,6 +104,7 @@ function notFound(): Found {
 async function asking(adapter: CrmAdapter, query: LookupQuery, opts: LookupOptions, found: Found): Promise<Found> {
   const { cache } = opts;
   const started = performance.now();
+  const due = (opts.startedAt ?? started) + opts.deadlineMs;
   let kept: Contact[];
   try {
     // Under a cache the CRM lookup may outlive the call: it goes on after the deadline, up to the hard
@@ -108,7 +117,7 @@ async function asking(adapter: CrmAdapter, query: LookupQuery, opts: LookupOptio
             return answer.contacts;
           })
       : askCrm(adapter, query, opts, found, started);
-    kept = await withDeadline(pending, opts.deadlineMs);
+    kept = await withDeadline(pending, due);
   } catch (error) {
     found.failed = true;
     found.error = isTimeout(error)
@@ -119,6 +128,9 @@ async function asking(adapter: CrmAdapter, query: LookupQuery, opts: LookupOptio
     return found;
   } finally {
     found.timings.lookup = performance.now() - started;
+    // how long the caller waited on the CRM, when its own lookup did not say: one cut by the deadline, or
+    // one that shared another call's lookup (a lookup going on in the background must not rewrite it)
+    if (found.crmMs === 0) found.crmMs = found.timings.lookup;
   }
   return choosing(found, kept, opts.policy);
 }
@@ -127,26 +139,24 @@ async function asking(adapter: CrmAdapter, query: LookupQuery, opts: LookupOptio
 async function askCrm(
   adapter: CrmAdapter,
   query: LookupQuery,
-  opts: { region: string; deadlineMs: number; limitMs?: number; log: Logger },
+  opts: { region: string; deadlineMs: number; limitMs?: number; log: Logger; tenant?: string },
   found: Found,
   started: number,
 ): Promise<Contact[]> {
   // a timer cleared when the lookup ends (AbortSignal.timeout would keep one alive per call until it fires)
   const limit = new AbortController();
   const limitMs = opts.limitMs ?? opts.deadlineMs;
-  const timer = setTimeout(
-    () => limit.abort(new DOMException(`no answer within ${limitMs} ms`, "TimeoutError")),
-    limitMs,
-  );
+  const timer = setTimeout(() => limit.abort(limitReason(limitMs)), limitMs);
   const { signal } = limit;
   let returned: Contact[];
   try {
     returned = await Promise.race([adapter.lookup(query, { signal, log: opts.log }), rejectOnAbort(signal)]);
   } finally {
     clearTimeout(timer);
+    if (found.crmMs === 0) found.crmMs = performance.now() - started;
   }
-  found.crmMs = performance.now() - started;
   found.candidates = returned.length;
+  if (returned.length > MAX_RECORDS) returned = tooMany(adapter, returned, opts);
   found.returned = returned;
   if (!query.phone) return returned;
   const verifying = performance.now();
@@ -155,6 +165,40 @@ async function askCrm(
   found.checks = verified.checks;
   found.timings.verify = performance.now() - verifying;
   return verified.kept;
+}
+
+// The reason a lookup is aborted at its limit, one per limit: hung lookups started together are aborted
+// together, and a DOMException each (a stack trace captured apiece) made that burst of aborts dearer.
+const limitReasons = new Map<number, DOMException>();
+function limitReason(ms: number): DOMException {
+  let reason = limitReasons.get(ms);
+  if (!reason) {
+    reason = new DOMException(`no answer within ${ms} ms`, "TimeoutError");
+    limitReasons.set(ms, reason);
+  }
+  return reason;
+}
+
+/** The sdk's cap on what `lookup` returns (`CrmAdapter.lookup`: "at most `limit` (default 10)"). */
+export const MAX_RECORDS = 10;
+/** How often one adapter returning too many records is logged. */
+const TOO_MANY_EVERY_MS = 60_000;
+const tooManyWarned = new WeakMap<CrmAdapter, number>();
+
+/**
+ * The first `MAX_RECORDS` of a plugin's answer (best first, by the contract), so a CRM returning thousands
+ * cannot block the event loop verifying, choosing and caching them; logged once a minute per adapter.
+ */
+function tooMany(adapter: CrmAdapter, returned: Contact[], opts: { log: Logger; tenant?: string }): Contact[] {
+  const now = performance.now();
+  if (now - (tooManyWarned.get(adapter) ?? Number.NEGATIVE_INFINITY) >= TOO_MANY_EVERY_MS) {
+    tooManyWarned.set(adapter, now);
+    opts.log.warn(
+      { tenant: opts.tenant, code: "too_many_records", returned: returned.length, kept: MAX_RECORDS },
+      `the CRM plugin returned ${returned.length} records for one lookup; using the first ${MAX_RECORDS} (its contract's limit)`,
+    );
+  }
+  return returned.slice(0, MAX_RECORDS);
 }
 
 const choices = new WeakMap<MatchPolicy, WeakMap<Contact[], Choice>>();
@@ -190,14 +234,30 @@ function choosing(found: Found, kept: Contact[], policy: MatchPolicy): Found {
   return found;
 }
 
-/** Settles with `pending`, or rejects with a TimeoutError at the deadline; `pending` itself goes on. */
-function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DOMException(`no answer within ${ms} ms`, "TimeoutError")), ms);
+// One error for every call past its deadline: built once, so a deadline firing for many calls at once
+// does not capture a stack trace per call on the event loop the replies are waiting for.
+const DEADLINE = new DOMException("no answer by the deadline", "TimeoutError");
+
+/**
+ * Settles with `pending`, or rejects with a TimeoutError at `due` (`performance.now()` time); `pending` goes
+ * on, and its late end, answer or failure, is dropped quietly (nor is a failure cached). One promise and one
+ * timer a call (the timer given its argument rather than a closure); the error is the one shared DEADLINE.
+ */
+function withDeadline<T>(pending: Promise<T>, due: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // whole milliseconds: Node groups timers in one list per duration, and calls of one deadline share a few
+    const timer = setTimeout(reject, Math.max(0, Math.round(due - performance.now())), DEADLINE);
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  pending.catch(() => {}); // a lookup finishing after the deadline fails quietly (and is not cached)
-  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
@@ -205,5 +265,5 @@ function rejectOnAbort(signal: AbortSignal): Promise<never> {
 }
 
 function isTimeout(error: unknown): boolean {
-  return error instanceof DOMException && error.name === "TimeoutError";
+  return error === DEADLINE || (error instanceof DOMException && error.name === "TimeoutError");
 }

@@ -3,8 +3,11 @@ import type { CacheOutcome } from "../cache/lookup-cache.js";
 import type { StepConfig } from "../tenants/types.js";
 import { AnswerHistogram, type BucketCounts } from "./answer-times.js";
 
-/** How a call was answered, as far as the CRM goes. `none`: nothing to look up (withheld, or a step without lookup). */
-export type CallOutcome = "known" | "unknown" | "ambiguous" | "none" | "failed";
+/**
+ * How a call was answered, as far as the CRM goes. `none`: nothing to look up (withheld, or a step without
+ * lookup); `throttled`: over the tenant's rate limit, answered the fallback without asking.
+ */
+export type CallOutcome = "known" | "unknown" | "ambiguous" | "none" | "failed" | "throttled";
 
 /** What the hub knows of a tenant after a (re)load: serving its file, serving its last good config, or not at all. */
 export type TenantState = "live" | "kept" | "broken";
@@ -13,7 +16,7 @@ export type TenantState = "live" | "kept" | "broken";
 const ANSWER_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5];
 const CRM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10];
 
-const CALL_OUTCOMES: readonly CallOutcome[] = ["known", "unknown", "ambiguous", "none", "failed"];
+const CALL_OUTCOMES: readonly CallOutcome[] = ["known", "unknown", "ambiguous", "none", "failed", "throttled"];
 const CACHE_OUTCOMES: readonly CacheOutcome[] = ["hit", "miss", "stale"];
 
 /** A tenant's counts since the last scrape, in plain numbers; the scrape moves them into prom-client. */
@@ -103,9 +106,11 @@ export class HubMetrics {
   private readonly refused = this.counter("santral_requests_refused_total", "requests refused, by error code", [
     "code",
   ]);
-  private readonly limited = this.counter("santral_rate_limited_total", "calls refused with 429, by tenant", [
-    "tenant",
-  ]);
+  private readonly limited = this.counter(
+    "santral_rate_limited_total",
+    "calls over the tenant's rate limit, answered the step's fallback without the CRM, by tenant",
+    ["tenant"],
+  );
   private readonly tenants = new Gauge({
     name: "santral_tenant_state",
     help: "1 for each tenant's state after the last reload: live, kept (broken file, last good config) or broken",
@@ -145,7 +150,7 @@ export class HubMetrics {
     this.refused.labels(code).inc();
   }
 
-  /** A call refused because its tenant is over its rate limit (counted by `refusedRequest` too). */
+  /** A call over its tenant's rate limit, answered the fallback (counted by `call` too, as `throttled`). */
   rateLimited(tenant: string): void {
     this.limited.labels(tenant).inc();
   }
@@ -163,6 +168,20 @@ export class HubMetrics {
     this.reloaded.set(at.getTime() / 1000);
   }
 
+  /**
+   * `santral_redis_up`, read at each scrape: 1 while the hub's Redis answers, 0 while calls skip it. Only
+   * for a hub with Redis: a gauge at 0 on a hub without one would page someone for nothing.
+   */
+  watchRedis(up: () => boolean): void {
+    if (this.registry.getSingleMetric("santral_redis_up")) return;
+    const gauge: Gauge = new Gauge({
+      name: "santral_redis_up",
+      help: "1 while the hub's Redis answers; 0 while calls skip it (not answering, or a cluster node down)",
+      registers: [this.registry],
+      collect: () => gauge.set(up() ? 1 : 0),
+    });
+  }
+
   /** Node's own metrics (memory, CPU, event loop lag, GC): once, for the hub a process serves. */
   collectDefaults(): void {
     if (this.defaults) return;
@@ -174,7 +193,7 @@ export class HubMetrics {
     const key = `${tenant}\0${step.name}`;
     let meters = this.stepMeters.get(key);
     if (!meters) {
-      const calls = { known: 0, unknown: 0, ambiguous: 0, none: 0, failed: 0 };
+      const calls = { known: 0, unknown: 0, ambiguous: 0, none: 0, failed: 0, throttled: 0 };
       meters = { tenant: this.tenantMetersOf(tenant), step: step.name, calls };
       this.stepMeters.set(key, meters);
     }

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { createRequire, register } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type Plugin, SDK_CONTRACT_VERSION } from "@santral-hub/sdk";
@@ -13,6 +13,9 @@ export function pluginPackages(adapter: string): string[] {
 }
 
 const loaded = new Map<string, Promise<Plugin>>();
+/** Imports of each local plugin file so far: a retry imports it under a new URL (see `localUrl`). */
+const attempts = new Map<string, number>();
+let hooked = false;
 
 /**
  * Loads the plugin a tenant names, from the packages installed beside the hub (resolved from each of
@@ -26,6 +29,28 @@ export function loadPlugin(adapter: string, from: string[]): Promise<Plugin> {
     plugin.catch(() => loaded.delete(adapter));
   }
   return plugin;
+}
+
+/**
+ * The URL a tenant's own plugin file is imported by. Node keeps a module that failed to load or run under
+ * its URL for good, so each attempt gets a URL of its own (`?santral-plugin=2`): a file fixed after a
+ * failure is read afresh on the next reload. The hooks (plugin-hooks.mjs) read a `.ts` file as an ES module
+ * without a package.json beside it and find the packages it imports in the hub's own installation.
+ */
+function localUrl(file: string): string {
+  if (!hooked) {
+    hooked = true;
+    try {
+      register("./plugin-hooks.mjs", import.meta.url, { data: { hubUrl: import.meta.url } });
+    } catch {
+      // a runtime without module hooks loads the file as Node would (a package.json beside it then decides)
+    }
+  }
+  const attempt = (attempts.get(file) ?? 0) + 1;
+  attempts.set(file, attempt);
+  const url = pathToFileURL(file);
+  url.searchParams.set("santral-plugin", String(attempt));
+  return url.href;
 }
 
 /** Last, the hub's own installation: a plugin installed beside the hub is found from any working directory. */
@@ -47,7 +72,17 @@ async function importPlugin(names: string[], from: string[]): Promise<Plugin> {
     const tried = names.map((n) => `"${n}"`).join(" or ");
     throw new Error(`plugin package ${tried} is not installed; install it beside the hub (pnpm add ${name})`);
   }
-  const mod = (await import(pathToFileURL(resolved).href)) as { default?: Plugin; plugin?: Plugin };
+  const local = path.isAbsolute(name);
+  let mod: { default?: Plugin; plugin?: Plugin };
+  try {
+    mod = await import(local ? localUrl(resolved) : pathToFileURL(resolved).href);
+  } catch (error) {
+    if (!local) throw error;
+    const message = (error as Error).message;
+    throw new Error(`cannot load the plugin file ${resolved}: ${message}; fix the file, then reload (SIGHUP)`, {
+      cause: error,
+    });
+  }
   const plugin = mod.default ?? mod.plugin;
   if (!plugin || typeof plugin.create !== "function" || !plugin.configSchema) {
     throw new Error(`package "${name}" is not a santral-hub plugin: it must export definePlugin(...) as default`);

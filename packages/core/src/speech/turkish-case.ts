@@ -34,8 +34,12 @@ function isAllCaps(word: string): boolean {
   return !LOWER.test(word) && UPPER.test(word);
 }
 
+// Each part of a hyphenated name is a name of its own (`KILIÇ-ÖZTÜRK` → `Kılıç-Öztürk`); a suffix after an
+// apostrophe is not (`YILMAZ'IN` → `Yılmaz'ın`), so only hyphens split.
+const HYPHEN_PART = /[^-]+/g;
+
 /** Re-cases every word written in capitals, since the PBX's text-to-speech spells those out letter by letter. */
 export function recaseAllCaps(text: string): string {
   if (!TWO_CAPITALS.test(text)) return text; // most greetings: nothing to do, skip the word scan
-  return text.replace(WORD, (word) => (isAllCaps(word) ? capitalizeTr(word) : word));
+  return text.replace(WORD, (word) => (isAllCaps(word) ? word.replace(HYPHEN_PART, capitalizeTr) : word));
 }

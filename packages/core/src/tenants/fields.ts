@@ -23,7 +23,8 @@ export { duration } from "@santral-hub/sdk";
 
 /**
  * A tenant's call budget, as a token bucket: `perSecond` calls a second on average and up to `burst` at once
- * (default: twice the rate, at least 1). `perSecond: 0` means unlimited.
+ * (default: twice the rate, at least 1). `perSecond: 0` means unlimited. A call past it is still answered:
+ * the step's fallback, without asking the CRM or the cache.
  */
 export const rateLimitSchema = strict({
   perSecond: z.number().min(0, "use 0 (unlimited) or more").describe("calls a second; 0: unlimited"),

@@ -134,14 +134,43 @@ describe("loadTenantDir", () => {
     ]);
   });
 
-  it("gives a DID to one tenant only, naming both files, whatever form each wrote", async () => {
+  it("refuses every file claiming a DID no tenant serves yet (at start), naming both, whatever form each wrote", async () => {
     const first = await write("acme.yaml", yaml("acme", 'dids: ["8503030303"]'));
     const second = await write("beta.yaml", yaml("beta", 'dids: ["8503030304", "+90 850 303 03 03"]'));
+    await write("gamma.yaml", yaml("gamma", 'dids: ["8503030305"]'));
     const { tenants, errors } = await loadTenantDir(dir, env);
-    expect(tenants.map((t) => t.id)).toEqual(["acme"]);
+    expect(tenants.map((t) => t.id)).toEqual(["gamma"]);
+    const rest =
+      "and no tenant serves it yet; a number reaches one tenant only, so neither file is served until one of them drops it";
     expect(errors.map((e) => e.message)).toEqual([
-      `${second}: dids[1]: 8503030303 is already a DID of tenant "acme" (${first}); a number can reach one tenant only`,
+      `${first}: dids[0]: 8503030303 is also a DID of tenant "beta" (${second}) ${rest}`,
+      `${second}: dids[1]: 8503030303 is also a DID of tenant "acme" (${first}) ${rest}`,
     ]);
+  });
+
+  it("leaves a DID with the tenant serving it and refuses a file claiming it, even one whose name sorts first", async () => {
+    const live = await write("zeta.yaml", yaml("zeta", 'dids: ["8503030303"]'));
+    const added = await write("aaa.yaml", yaml("aaa", 'dids: ["0850 303 03 03"]'));
+    const serving = new Map([["8503030303", { id: "zeta", file: live }]]);
+    const { tenants, errors } = await loadTenantDir(dir, env, serving);
+    expect(tenants.map((t) => t.id)).toEqual(["zeta"]);
+    expect(errors.map((e) => e.message)).toEqual([
+      `${added}: dids[0]: 8503030303 is already served by tenant "zeta" (${live}); a number reaches one tenant only: take it out of this file, or out of ${live} first`,
+    ]);
+    // the serving file breaks: its tenant goes on answering on its last good config, with the number
+    await write("zeta.yaml", "steps: [");
+    const again = await loadTenantDir(dir, env, serving);
+    expect(again.tenants).toEqual([]);
+    expect(again.errors.map((e) => e.file).sort()).toEqual([added, live]);
+  });
+
+  it("frees a DID when the tenant serving it gives it up, so another file may take it", async () => {
+    const live = await write("zeta.yaml", yaml("zeta", 'dids: ["8503030304"]'));
+    await write("aaa.yaml", yaml("aaa", 'dids: ["8503030303"]'));
+    const serving = new Map([["8503030303", { id: "zeta", file: live }]]);
+    const { tenants, errors } = await loadTenantDir(dir, env, serving);
+    expect(tenants.map((t) => t.id)).toEqual(["aaa", "zeta"]);
+    expect(errors).toEqual([]);
   });
 
   it("reports a tenants directory that does not exist", async () => {

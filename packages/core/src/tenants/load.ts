@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument, type ScalarTag } from "yaml";
+import { settleDids } from "./did.js";
 import { type Env, interpolateEnv, MissingEnvError } from "./env.js";
 import { ConfigError, type ConfigIssue } from "./errors.js";
 import { parseTenant } from "./schema.js";
@@ -96,12 +97,15 @@ async function tryLoad(file: string, env: Env): Promise<Loaded> {
 
 /**
  * Loads every `*.yaml`/`*.yml` in `dir`, in name order. A broken file is reported and skipped without
- * stopping the others. Of two files claiming one id or one DID, the first keeps it and the second is
- * reported (naming both files) and skipped: a number must reach exactly one tenant.
+ * stopping the others. Of two files claiming one id, the first keeps it and the second is reported (naming
+ * both files) and skipped. A number must reach exactly one tenant: of files claiming one DID, the tenant
+ * `serving` it now keeps it, and when none does every claimant is refused (see `settleDids`).
  */
 export async function loadTenantDir(
   dir: string,
   env: Env = process.env,
+  /** DID → the tenant answering it now (on a reload; empty at start and for `check`). */
+  serving: ReadonlyMap<string, { id: string; file: string }> = new Map(),
 ): Promise<{ tenants: TenantConfig[]; errors: ConfigError[] }> {
   let names: string[];
   try {
@@ -111,36 +115,31 @@ export async function loadTenantDir(
     return { tenants: [], errors: [new ConfigError(dir, [{ path: "", message }], { cause: error })] };
   }
   const loaded = await Promise.all(names.map((name) => tryLoad(path.join(dir, name), env)));
-  const tenants: TenantConfig[] = [];
   const errors: ConfigError[] = [];
+  const issues = new Map<string, ConfigIssue[]>();
+  const unique: TenantConfig[] = [];
   const ids = new Map<string, TenantConfig>();
-  const dids = new Map<string, TenantConfig>();
   for (const entry of loaded) {
     if ("error" in entry) {
       errors.push(entry.error);
       continue;
     }
     const { tenant } = entry;
-    const issues: ConfigIssue[] = [];
     const twin = ids.get(tenant.id);
-    if (twin)
-      issues.push({ path: "id", message: `"${tenant.id}" is also the id of ${twin.file}; keep one of the two files` });
-    tenant.dids.forEach((did, i) => {
-      const owner = dids.get(did);
-      if (owner) {
-        issues.push({
-          path: `dids[${i}]`,
-          message: `${did} is already a DID of tenant "${owner.id}" (${owner.file}); a number can reach one tenant only`,
-        });
-      }
-    });
-    if (issues.length > 0) {
-      errors.push(new ConfigError(tenant.file, issues));
+    if (twin) {
+      const message = `"${tenant.id}" is also the id of ${twin.file}; keep one of the two files`;
+      issues.set(tenant.file, [{ path: "id", message }]);
       continue;
     }
     ids.set(tenant.id, tenant);
-    for (const did of tenant.dids) dids.set(did, tenant);
-    tenants.push(tenant);
+    unique.push(tenant);
+  }
+  const unloaded = new Set(loaded.filter((e) => "error" in e || issues.has(e.file)).map((e) => e.file));
+  for (const conflict of settleDids(unique, serving, unloaded)) issues.set(conflict.file, conflict.issues);
+  const tenants = unique.filter((tenant) => !issues.has(tenant.file));
+  for (const entry of loaded) {
+    const found = issues.get(entry.file);
+    if (found) errors.push(new ConfigError(entry.file, found));
   }
   return { tenants, errors };
 }

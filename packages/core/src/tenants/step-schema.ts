@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROUTING_TARGETS } from "../call.js";
+import { compileTemplate } from "../speech/template.js";
 import { conditionSchema } from "./condition-schema.js";
 import { duration, strict, text } from "./fields.js";
 
@@ -19,14 +20,29 @@ const REDIRECT_NOUN: Record<string, string> = {
   interactivemenu: "the integration step to go to",
 };
 
+/**
+ * A template, parsed and held to its limits (`TEMPLATE_LIMITS`) as the file loads, so a template that could
+ * never render is refused at start, at reload and by `check`, with the key it is under.
+ */
+function template<T extends z.ZodType<string | undefined>>(schema: T) {
+  return schema.superRefine((source, ctx) => {
+    if (source === undefined) return;
+    try {
+      compileTemplate(source);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message, input: source });
+    }
+  });
+}
+
 /** The reply schema knows the tenant's own codes, so `result` is checked where it is written. */
 function replySchema(tenantCodes: readonly string[]) {
   const codes = tenantCodes.filter((code) => !TARGETS.includes(code)); // those are refused under `results`
   const allowed = [...codes, ...TARGETS].join(", ");
   return strict({
     result: text.describe("one of the tenant's `results` codes, or a routing target"),
-    redirect: text.optional().describe("the target's name or number (template); needed by routing targets"),
-    say: z.string().optional().describe("what the PBX reads to the caller (template)"),
+    redirect: template(text.optional()).describe("the target's name or number (template); needed by routing targets"),
+    say: template(z.string().optional()).describe("what the PBX reads to the caller (template)"),
   }).superRefine((reply, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: "custom", path: [path], message, input: reply });

@@ -16,6 +16,11 @@ export interface TenantCheck {
   steps: string[];
   /** What to change, one line each: `file: path: message`. */
   problems: string[];
+  /**
+   * What the adapter says about the data it loaded (`CrmAdapter.data`), one line each: rows of a CSV file
+   * skipped and why. The tenant still starts: these rows are not found until the file is fixed.
+   */
+  warnings: string[];
   /** The adapter's own check of credentials and reachability: passed, failed, absent, or not reached. */
   crm: "ok" | "failed" | "none" | "skipped";
   ms: number;
@@ -87,6 +92,7 @@ function broken(error: ConfigError): TenantCheck {
     dids: [],
     steps: [],
     problems: lines(error),
+    warnings: [],
     crm: "skipped",
     ms: 0,
   };
@@ -102,12 +108,14 @@ async function checkTenant(config: TenantConfig, resolveFrom: string[], timeoutM
     dids: config.dids,
     steps: [...config.steps.keys()],
     problems: [],
+    warnings: [],
     crm: "none",
     ms: 0,
   };
   const log = keepingLogger();
   try {
     const tenant = await startTenant(config, { resolveFrom, log });
+    result.warnings = (tenant.adapter.data?.().warnings ?? []).map((w) => `${config.file}: crm: ${w}`);
     try {
       if (tenant.adapter.check) {
         await checkWithin(tenant.adapter, tenant.plugin.name, timeoutMs, log);

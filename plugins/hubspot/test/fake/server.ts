@@ -55,6 +55,20 @@ export class FakeHubSpot {
   dropped = 0;
   /** Milliseconds every answer waits (a slow HubSpot). */
   delayMs = 0;
+  /**
+   * HubSpot's secondly search limit, when set: a search arriving after this many of the same token's
+   * within the last second (any second, as measured here) is answered HubSpot's 429 SECONDLY.
+   */
+  searchLimit: number | undefined;
+  /** Searches answered 429 by `searchLimit`. */
+  throttled = 0;
+  /**
+   * Milliseconds the first request on a new connection takes to arrive (a TLS handshake, a proxy), added
+   * before it is counted; later requests on the same connection arrive at once.
+   */
+  newConnectionMs = 0;
+  private readonly connected = new WeakSet<object>();
+  private readonly arrivals = new Map<string | undefined, number[]>();
   private readonly accounts = new FakeAccounts();
   private readonly faults: Fault[] = [];
 
@@ -112,6 +126,16 @@ export class FakeHubSpot {
     return Math.max(0, ...perSecond.values());
   }
 
+  /** Counts a search arriving now; true when it is one more than `searchLimit` in the last second. */
+  private overLimit(token: string | undefined): boolean {
+    if (this.searchLimit === undefined) return false;
+    const now = performance.now();
+    const log = (this.arrivals.get(token) ?? []).filter((at) => at > now - 1000);
+    log.push(now);
+    this.arrivals.set(token, log);
+    return log.length > this.searchLimit;
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
@@ -119,6 +143,10 @@ export class FakeHubSpot {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.url);
+    if (this.newConnectionMs > 0 && !this.connected.has(req.socket)) {
+      this.connected.add(req.socket);
+      await new Promise((resolve) => setTimeout(resolve, this.newConnectionMs));
+    }
     const raw = await read(req);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     const body = parse(raw, req.headers["content-type"]);
@@ -146,6 +174,10 @@ export class FakeHubSpot {
     const scope = object ? `crm.objects.${object}.read` : "crm.objects.owners.read";
     const refused = this.accounts.authenticate(token, scope);
     if (refused) return refused;
+    if (object && this.overLimit(token)) {
+      this.throttled++;
+      return { status: 429, body: ERRORS.rateLimit("SECONDLY") };
+    }
     const fault = this.faults.find(
       (f) => (f.times ?? 1) > 0 && (f.path ?? SEARCH).test(path) && (f.token === undefined || f.token === token),
     );
