@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import { parse, stringify } from "yaml";
-import { seedPostgresContacts } from "../plugins/sql/test/fixtures/bench-seed.js";
+import { seedPostgresContacts } from "./seed-postgres.js";
 import { xmlCost } from "./xml-cost.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

@@ -80,9 +80,9 @@ function rule(e: Explanation): string[] {
 }
 
 function reply(e: Explanation): string[] {
-  const { result, redirect, data } = e.reply;
+  const { result, redirect, say } = e.decision;
   const out = [line("Reply", `result ${result}${redirect ? `, redirect ${redirect}` : ""}`)];
-  if (data) out.push(indent(`says: "${data}"`));
+  if (say) out.push(indent(`says: "${say}"`));
   return out;
 }
 

@@ -1,13 +1,11 @@
 import type { Contact } from "@santral-hub/sdk";
-import { type CallEvent, type Decision, ROUTING_TARGETS } from "./call.js";
+import type { CallEvent, Decision } from "./call.js";
 import { compiled, type LiveTenant } from "./hub/live-tenant.js";
 import type { Found } from "./lookup/lookup-caller.js";
 import { matchRule, type RuleMatch } from "./rules/decide.js";
 import { renderFor, TemplateRenderError } from "./speech/render.js";
 import type { RenderFailure } from "./speech/template.js";
 import type { StepConfig } from "./tenants/types.js";
-
-const NEEDS_REDIRECT = new Set<string>(ROUTING_TARGETS.filter((t) => t !== "hangup"));
 
 export interface Answer {
   match: RuleMatch;
@@ -57,7 +55,7 @@ export function answer(tenant: LiveTenant, step: StepConfig, call: CallEvent, fo
     if (fallback.failed) failed.push(fallback.failed);
     return { match: fallbackMatch, decision: fallback.decision, renderFailed: failed };
   }
-  if (NEEDS_REDIRECT.has(decision.result) && !decision.redirect) {
+  if (!decision.redirect && needsRedirect(tenant, decision.result)) {
     // e.g. `redirect: "{{ contact.owner.extension }}"` for a contact without one: never route nowhere
     const fallback = renderFallback(tenant, step, found.contact, call, speech);
     return {
@@ -68,6 +66,12 @@ export function answer(tenant: LiveTenant, step: StepConfig, call: CallEvent, fo
     };
   }
   return { match, decision };
+}
+
+/** True when `result` is one of the dialect's routing targets that route somewhere, so it needs a redirect. */
+function needsRedirect(tenant: LiveTenant, result: string): boolean {
+  const target = tenant.config.dialect.targets.get(result);
+  return target !== undefined && target.redirect !== null;
 }
 
 /** The step's fallback, rendered; never throws for a template (a failed one answers bare, and says so). */

@@ -15,7 +15,7 @@ export interface CallFacts {
   started: number;
 }
 
-// Callers call again, and their Phone objects are shared between calls (see dialect/netsantral.ts).
+// Callers call again, and their Phone objects are shared between calls (see dialects/netsantral/call.ts).
 const masked = new WeakMap<Phone, string>();
 
 function maskedCaller(call: CallEvent): string {

@@ -3,7 +3,7 @@ import { answer, renderFallback } from "./answer.js";
 import { cacheKey } from "./cache/key.js";
 import type { CallEvent } from "./call.js";
 import { writeCallLine } from "./call-log.js";
-import { parseCall, replyJson } from "./dialect/netsantral.js";
+import type { WireReply } from "./dialects/dialect.js";
 import type { Hub } from "./hub/hub.js";
 import type { LiveTenant } from "./hub/live-tenant.js";
 import { readInbound } from "./inbound/body.js";
@@ -11,14 +11,19 @@ import { type Found, freshFound, lookupCaller, notFound, queryFor } from "./look
 import type { CallOutcome } from "./metrics/hub-metrics.js";
 import type { StepConfig } from "./tenants/types.js";
 
-/** One call, top to bottom: the seven stages of DESIGN.md. Resolves to the reply's JSON text. */
-export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
+/**
+ * One call, top to bottom: the seven stages of DESIGN.md, stages 3 and 7 in the tenant's dialect. Resolves
+ * to the reply as it goes on the wire.
+ */
+export async function handleCall(hub: Hub, ctx: Context): Promise<WireReply> {
   const started = performance.now();
   const { fields, format } = await readInbound(ctx, hub.config.limits.body); // 1 inbound
-  const tenant = hub.authenticate(ctx.params.tenant, fields); // 2 tenant
-  const step = hub.step(tenant, ctx.params.step);
+  const tenant = hub.tenantFor(ctx.params.tenant, fields); // 2 tenant
   const { config } = tenant;
-  const call = parseCall(fields, format, config.region); // 3 call
+  ctx.state.dialect = config.dialect; // a refusal from here on is written in the tenant's dialect
+  hub.authenticate(tenant, fields);
+  const step = hub.step(tenant, ctx.params.step);
+  const call = config.dialect.readCall(fields, format, config.region); // 3 call
   if (!hub.admit(tenant, started)) return throttled(hub, tenant, step, call, started);
   const query = queryFor(step.lookup, call);
   const key = query ? cacheKey(config.id, tenant.cacheHash, query) : undefined;
@@ -58,7 +63,7 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
   });
   const late = found.error?.kind === "timeout"; // the deadline passed: answered without the CRM
   hub.metrics.call(config.id, step, outcome, found.cache, late, (performance.now() - started) / 1000);
-  return replyJson(decision); // 7 reply
+  return config.dialect.reply(decision); // 7 reply
 }
 
 /**
@@ -66,7 +71,7 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<string> {
  * is still routed (a 429 to the PBX is a caller who is not), and the CRM and the other tenants are spared
  * the surge all the same. Counted in `santral_rate_limited_total` and logged with `outcome: throttled`.
  */
-function throttled(hub: Hub, tenant: LiveTenant, step: StepConfig, call: CallEvent, started: number): string {
+function throttled(hub: Hub, tenant: LiveTenant, step: StepConfig, call: CallEvent, started: number): WireReply {
   const { config } = tenant;
   const speech = { tokenField: config.tokenField, maxLength: config.speech.maxLength };
   const { decision } = renderFallback(tenant, step, null, call, speech); // a failed template answers bare
@@ -82,7 +87,7 @@ function throttled(hub: Hub, tenant: LiveTenant, step: StepConfig, call: CallEve
   });
   hub.metrics.rateLimited(config.id);
   hub.metrics.call(config.id, step, "throttled", undefined, false, (performance.now() - started) / 1000);
-  return replyJson(decision);
+  return config.dialect.reply(decision);
 }
 
 /** What the lookup came to, for the call's log line and its metrics. */

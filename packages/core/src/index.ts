@@ -1,12 +1,14 @@
 export type { CallEvent, Decision, InboundFormat } from "./call.js";
-export { ROUTING_TARGETS } from "./call.js";
+export { DEFAULT_DIALECT, DIALECTS, type Dialect, type RoutingTarget, type WireReply } from "./dialects/index.js";
+export { REQUEST_ERRORS, type RequestErrorCode } from "./errors/codes.js";
+export { RequestError } from "./errors/request-error.js";
 export {
   ExplainError,
   type ExplainedCandidate,
   type ExplainOptions,
   type Explanation,
   explain,
-} from "./explain.js";
+} from "./explain/explain.js";
 export { handleCall } from "./handle-call.js";
 export { type Readiness, readiness } from "./health.js";
 export { type HubConfig, loadHubConfig } from "./hub/config.js";
@@ -14,7 +16,6 @@ export { Hub, type HubOptions } from "./hub/hub.js";
 export type { LiveTenant } from "./hub/live-tenant.js";
 export type { ReloadReport } from "./hub/reload.js";
 export { idOf as tenantIdOfFile } from "./hub/reload.js";
-export { REQUEST_ERRORS, RequestError, type RequestErrorCode } from "./inbound/errors.js";
 export { createLogger, type HubLogger, type LoggerOptions, maskNumber } from "./log.js";
 export { DEFAULT_POLICY, type MatchPolicy, RESOLVERS, type Resolver } from "./lookup/policy.js";
 export { type CallOutcome, HubMetrics, type TenantState } from "./metrics/hub-metrics.js";

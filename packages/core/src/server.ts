@@ -1,14 +1,15 @@
 import Router from "@koa/router";
 import Koa from "koa";
+import type { Dialect } from "./dialects/dialect.js";
+import { RequestError } from "./errors/request-error.js";
 import { handleCall } from "./handle-call.js";
 import { readiness } from "./health.js";
 import type { Hub } from "./hub/hub.js";
-import { RequestError } from "./inbound/errors.js";
 import { metricsEndpoint } from "./metrics/endpoint.js";
 import { refusalsFor } from "./refusals.js";
 
 /**
- * The HTTP face of the hub: the call URLs, and errors in the shape the PBX understands; `/healthz` and
+ * The HTTP face of the hub: the call URLs, and errors in the shape the tenant's PBX understands; `/healthz` and
  * `/readyz` for the load balancer; `/metrics` only where hub.yaml's `metrics.port` is `call`.
  */
 export function createApp(hub: Hub): Koa {
@@ -67,8 +68,8 @@ export function createApp(hub: Hub): Koa {
   const call = async (ctx: Koa.Context) => {
     const reply = await handleCall(hub, ctx);
     // the header first: a string body then skips Koa's content-type guess
-    ctx.set("Content-Type", "application/json; charset=utf-8");
-    ctx.body = reply;
+    ctx.set("Content-Type", reply.type);
+    ctx.body = reply.body;
   };
   router.all(["/t/:tenant{/:step}", "/call{/:step}"], guarded(call));
 
@@ -77,11 +78,17 @@ export function createApp(hub: Hub): Koa {
   return app;
 }
 
-/** A refused request: its status and `{status: "error"}` (with what to change, when that may be shown). */
+/**
+ * A refused request: its status and its dialect's error body (with what to change, when that may be shown),
+ * in the dialect of the tenant it reached, or of the tenant its URL names, else the default one.
+ */
 function refuse(hub: Hub, ctx: Koa.Context, error: unknown): void {
   const known = error instanceof RequestError;
   ctx.status = known ? error.status : 500;
-  ctx.body = known && error.expose ? { status: "error", message: error.message } : { status: "error" };
+  const dialect: Dialect = ctx.state.dialect ?? hub.dialectFor(ctx.params?.tenant);
+  const reply = dialect.refusal(known && error.expose ? error.message : undefined);
+  ctx.set("Content-Type", reply.type);
+  ctx.body = reply.body;
   const code = known ? error.code : "internal";
   hub.metrics.refusedRequest(code);
   // throttled per code and tenant: a flood of bad requests is a few lines, not one per request

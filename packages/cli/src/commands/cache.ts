@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Cli, CONFIG_OPTION, EXIT } from "../program.js";
+import { type Cli, CONFIG_OPTION, EXIT } from "../cli.js";
 
 const PURGE_HELP = `
 Drops the tenant's cached answers from the shared Redis cache (every hub node on it sees the change): one

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { FORMATS, type Format, pbxRequest, send, shown } from "../call-request.js";
-import { type Cli, CONFIG_OPTION, EXIT } from "../program.js";
+import { type Cli, CONFIG_OPTION, EXIT } from "../cli.js";
 
 const HELP = `
 Sends one call the way the Netsantral PBX does: the documentation's fields (arayan_no, aranan_no, santral_no,

@@ -1,6 +1,6 @@
 import type { CheckReport, TenantCheck } from "@santral-hub/core";
 import type { Command } from "commander";
-import { type Cli, CONFIG_OPTION, EXIT } from "../program.js";
+import { type Cli, CONFIG_OPTION, EXIT } from "../cli.js";
 
 const HELP = `
 Checks what the hub would load, without starting it: hub.yaml; every tenant file (YAML, \${env:…}, the

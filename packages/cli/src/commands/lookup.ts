@@ -1,6 +1,6 @@
 import type { CacheState, LookupResult } from "@santral-hub/core";
 import type { Command } from "commander";
-import { type Cli, CONFIG_OPTION, EXIT } from "../program.js";
+import { type Cli, CONFIG_OPTION, EXIT } from "../cli.js";
 
 const HELP = `
 Asks the tenant's CRM directly for NUMBER (no cache, waiting up to the tenant's cache.lookupLimit), keeps

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
-import { type Cli, EXIT } from "../program.js";
+import { type Cli, EXIT } from "../cli.js";
 import { PLUGIN_NAME, scaffoldPlugin } from "../scaffold.js";
 
 const NEW_HELP = `

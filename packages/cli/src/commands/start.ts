@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Cli, CONFIG_OPTION, EXIT, portNumber } from "../program.js";
+import { type Cli, CONFIG_OPTION, EXIT, portNumber } from "../cli.js";
 
 const HELP = `
 Serves the tenants of <config>/tenants on http://<listen.host>:<port>: /t/<tenant>[/<step>] and /call for the

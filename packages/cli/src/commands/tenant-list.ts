@@ -1,5 +1,5 @@
-import type { Io } from "../program.js";
-import { EXIT } from "../program.js";
+import type { Io } from "../cli.js";
+import { EXIT } from "../cli.js";
 
 interface Row {
   id: string;

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
-import { type Cli, CONFIG_OPTION, EXIT } from "../program.js";
+import { type Cli, CONFIG_OPTION, EXIT } from "../cli.js";
 import { TEMPLATE_RESULTS, type TenantTemplate, tenantFile } from "../tenant-template.js";
 import { listTenants } from "./tenant-list.js";
 

@@ -1,8 +1,8 @@
 import { createCache } from "../cache/create.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
 import { purgeAnswers } from "../cache/purge.js";
-import { RequestError } from "../inbound/errors.js";
-import { type Fields, ownField } from "../inbound/fields.js";
+import { DEFAULT_DIALECT, DIALECTS, type Dialect } from "../dialects/index.js";
+import type { Fields } from "../inbound/fields.js";
 import { createLimiters, type Limiters } from "../limits/limiters.js";
 import type { HubLogger } from "../log.js";
 import { HubMetrics } from "../metrics/hub-metrics.js";
@@ -17,6 +17,7 @@ import type { HubConfig } from "./config.js";
 import { type LiveTenant, startTenant } from "./live-tenant.js";
 import { logReload, type ReloadReport, reloadTenants } from "./reload.js";
 import { Retiring } from "./retire.js";
+import { tenantError } from "./tenant-errors.js";
 
 export interface HubOptions {
   config: HubConfig;
@@ -113,20 +114,37 @@ export class Hub {
   }
 
   /**
-   * Stage 2: the tenant named in the URL, or (at `/call`) the one owning the called number, and its token
-   * checked in constant time.
+   * Stage 2: the tenant named in the URL, or (at `/call`) the one owning the called number, as each dialect
+   * reads it from the request: a tenant answers only a request in its own dialect.
    */
-  authenticate(id: string | undefined, fields: Fields): LiveTenant {
-    const tenant = id === undefined ? this.byDid.get(normaliseDid(fields.aranan_no ?? "") ?? "") : this.byId.get(id);
-    if (!tenant) {
-      throw id === undefined
-        ? new RequestError("unknown_did", "no tenant has this called number (aranan_no) among its dids")
-        : new RequestError("unknown_tenant", `no tenant "${id}" on this hub; check the URL in the panel`);
+  tenantFor(id: string | undefined, fields: Fields): LiveTenant {
+    const tenant = id === undefined ? this.byCalledNumber(fields) : this.byId.get(id);
+    if (tenant) return tenant;
+    if (id !== undefined)
+      throw tenantError("unknown_tenant", `no tenant "${id}" on this hub; check the URL in the panel`);
+    const called = [...DIALECTS.values()].map((d) => d.terms.called).join(" or ");
+    throw tenantError("unknown_did", `no tenant has this called number (${called}) among its dids`);
+  }
+
+  private byCalledNumber(fields: Fields): LiveTenant | undefined {
+    for (const dialect of DIALECTS.values()) {
+      const tenant = this.byDid.get(normaliseDid(dialect.calledNumber(fields) ?? "") ?? "");
+      if (tenant?.config.dialect === dialect) return tenant;
     }
-    if (!tokenMatches(tenant.tokenBytes, ownField(fields, tenant.config.tokenField))) {
-      throw new RequestError("bad_token", `wrong or missing static variable "${tenant.config.tokenField}"`);
+    return undefined;
+  }
+
+  /** Stage 2: the request's token, where the tenant's dialect carries it, checked in constant time. */
+  authenticate(tenant: LiveTenant, fields: Fields): void {
+    const { dialect, tokenField } = tenant.config;
+    if (!tokenMatches(tenant.tokenBytes, dialect.token(fields, tokenField))) {
+      throw tenantError("bad_token", `wrong or missing ${dialect.terms.token(tokenField)}`);
     }
-    return tenant;
+  }
+
+  /** The dialect a refused request is answered in: its tenant's when the URL names one, else the default. */
+  dialectFor(id: string | undefined): Dialect {
+    return (id !== undefined ? this.byId.get(id)?.config.dialect : undefined) ?? DEFAULT_DIALECT;
   }
 
   step(tenant: LiveTenant, name: string | undefined): StepConfig {
@@ -134,7 +152,7 @@ export class Hub {
     const step = tenant.config.steps.get(name);
     if (!step) {
       const known = [...tenant.config.steps.keys()].join(", ");
-      throw new RequestError("unknown_step", `tenant has no step "${name}"; its steps are: ${known}`);
+      throw tenantError("unknown_step", `tenant has no step "${name}"; its steps are: ${known}`);
     }
     return step;
   }

@@ -1,10 +1,12 @@
 import { parse as parseForm } from "node:querystring";
 import type { Context } from "koa";
 import getRawBody from "raw-body";
-import { CALL_LIMITS, type InboundFormat } from "../call.js";
-import { RequestError } from "./errors.js";
+import type { InboundFormat } from "../call.js";
+import type { RequestError } from "../errors/request-error.js";
+import { bodyError } from "./errors.js";
 import type { Fields } from "./fields.js";
 import { mergeFields } from "./fields.js";
+import { INBOUND_LIMITS } from "./limits.js";
 import { parseXmlFields } from "./xml.js";
 
 const TYPES: Record<string, InboundFormat> = {
@@ -22,8 +24,9 @@ export interface Inbound {
 }
 
 /**
- * Stage 1: the four formats Netsantral sends on one URL, read into flat string fields: a GET query, a form,
- * JSON or XML body, the body's fields winning over the query's. Anything else with a body is a 415; a body
+ * Stage 1, before any tenant or dialect is known: the four formats a PBX sends (Netsantral's panel offers
+ * all four on one URL), read into flat string fields: a GET query, a form, JSON or XML body, the body's
+ * fields winning over the query's; the tenant's dialect then reads the call from them. Anything else with a body is a 415; a body
  * over `limit` bytes a 413; one that does not parse a 400; a compressed one (a PBX never compresses a dozen
  * fields, and inflating one is a decompression bomb's door) or one in a charset that is not text a 415.
  *
@@ -41,7 +44,7 @@ export async function readInbound(ctx: Context, limit: number): Promise<Inbound>
   // one pair past the limit is enough to refuse the form (mergeFields counts), and querystring stops there
   const body = format === "form" ? parseForm(text, undefined, undefined, { maxKeys: FORM_PAIRS }) : parseJson(text);
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new RequestError("bad_json", "the JSON body must be an object of fields");
+    throw bodyError("bad_json", "the JSON body must be an object of fields");
   }
   return { fields: mergeFields(query, body as Record<string, unknown>), format };
 }
@@ -53,7 +56,7 @@ function formatOf(ctx: Context, header: string): InboundFormat {
   const type = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
   const format = TYPES[type] ?? (type.endsWith("+json") ? "json" : undefined);
   if (format) return format;
-  throw new RequestError(
+  throw bodyError(
     "unsupported_type",
     `Content-Type "${header || "(none)"}" is not supported; send a GET query, application/x-www-form-urlencoded, application/json or text/xml`,
   );
@@ -63,14 +66,14 @@ function hasBody(ctx: Context): boolean {
   return ctx.request.length > 0 || ctx.get("Transfer-Encoding") !== "";
 }
 
-const FORM_PAIRS = CALL_LIMITS.fields + 1;
+const FORM_PAIRS = INBOUND_LIMITS.fields + 1;
 
 /** A Content-Encoding other than none: 415, before a byte is read (a compressed body is never inflated). */
 function refuseEncoded(encoding: string): void {
   const name = encoding.trim().toLowerCase();
   if (name === "" || name === "identity") return;
   const told = /^[a-z0-9-]{1,20}$/.test(name) ? ` "${name}"` : "";
-  throw new RequestError(
+  throw bodyError(
     "unsupported_encoding",
     `Content-Encoding${told} is not supported; send the body uncompressed, without a Content-Encoding header`,
   );
@@ -99,7 +102,7 @@ async function readText(ctx: Context, header: string, limit: number): Promise<st
     if (charset === undefined || UTF8.test(charset)) text = (await getRawBody(ctx.req, { length, limit })).toString();
     else text = await getRawBody(ctx.req, { length, limit, encoding: charset });
   } catch (error) {
-    throw bodyError(error);
+    throw readFailure(error);
   }
   // a byte-order mark (a Windows editor's, a .NET client's) is not part of the text
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -110,7 +113,7 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     if (/^\s*$/.test(text)) return {}; // a body of blanks: no fields
-    throw new RequestError("bad_body", `the JSON body does not parse${jsonPosition(error as Error, text)}`);
+    throw bodyError("bad_body", `the JSON body does not parse${jsonPosition(error as Error, text)}`);
   }
 }
 
@@ -135,19 +138,18 @@ function jsonPosition(error: Error, text: string): string {
 }
 
 function unsupportedCharset(): RequestError {
-  return new RequestError(
+  return bodyError(
     "unsupported_charset",
     "the body's charset is not a text encoding the hub decodes; send utf-8 (or name the text's charset, such as ISO-8859-9)",
   );
 }
 
-function bodyError(error: unknown): RequestError {
+function readFailure(error: unknown): RequestError {
   const status = (error as { status?: number }).status ?? 400;
-  if (status === 413)
-    return new RequestError("too_large", "the body is over the size limit; send only the call's fields");
+  if (status === 413) return bodyError("too_large", "the body is over the size limit; send only the call's fields");
   if (status === 415) return unsupportedCharset();
   // raw-body's types of failure (aborted, a length that does not match), never its message
   const type = (error as { type?: unknown }).type;
   const reason = typeof type === "string" && /^[a-z.]{1,40}$/.test(type) ? type : "unreadable body";
-  return new RequestError("bad_body", `the body could not be read (${reason})`);
+  return bodyError("bad_body", `the body could not be read (${reason})`);
 }

@@ -1,5 +1,6 @@
-import { CALL_LIMITS } from "../call.js";
-import { RequestError } from "./errors.js";
+import type { RequestError } from "../errors/request-error.js";
+import { bodyError } from "./errors.js";
+import { INBOUND_LIMITS } from "./limits.js";
 
 /** A request's fields, every value a string. */
 export type Fields = Record<string, string>;
@@ -8,7 +9,7 @@ export type Fields = Record<string, string>;
  * Merges the query string and the body, the body winning (the panel's static variables and the URL's own
  * query may both carry a value). Numbers and booleans in a JSON body become strings; a repeated field keeps
  * its last value; a nested object or array of objects is refused, since no Netsantral field is one. More
- * fields than `CALL_LIMITS.fields` (repeats counted), a name or a value longer than a call's can be, is
+ * fields than `INBOUND_LIMITS.fields` (repeats counted), a name or a value longer than a call's can be, is
  * refused: this runs before the token is checked. Messages name fields, lengths and counts, never a value.
  */
 export function mergeFields(query: Record<string, unknown>, body: Record<string, unknown>): Fields {
@@ -25,18 +26,18 @@ function addFields(fields: Fields, source: Record<string, unknown>, counted: num
   for (const name of Object.keys(source)) {
     const value = source[name];
     count += Array.isArray(value) ? value.length : 1;
-    if (count > CALL_LIMITS.fields) throw tooManyFields();
-    if (name.length > CALL_LIMITS.name) {
-      throw new RequestError(
+    if (count > INBOUND_LIMITS.fields) throw tooManyFields();
+    if (name.length > INBOUND_LIMITS.name) {
+      throw bodyError(
         "field_too_long",
-        `field ${count}'s name is ${name.length} characters long; a name may have at most ${CALL_LIMITS.name}`,
+        `field ${count}'s name is ${name.length} characters long; a name may have at most ${INBOUND_LIMITS.name}`,
       );
     }
     const text = toText(Array.isArray(value) ? value[value.length - 1] : value);
     if (text === undefined) {
-      throw new RequestError("bad_field", `field "${name}" must be text, not an object; send flat fields`);
+      throw bodyError("bad_field", `field "${name}" must be text, not an object; send flat fields`);
     }
-    if (text.length > CALL_LIMITS.value) throw fieldTooLong(name, text.length, CALL_LIMITS.value);
+    if (text.length > INBOUND_LIMITS.value) throw fieldTooLong(name, text.length, INBOUND_LIMITS.value);
     if (name === "__proto__") Object.defineProperty(fields, name, { value: text, enumerable: true, writable: true });
     else fields[name] = text;
   }
@@ -44,18 +45,15 @@ function addFields(fields: Fields, source: Record<string, unknown>, counted: num
 }
 
 export function tooManyFields(): RequestError {
-  return new RequestError(
+  return bodyError(
     "too_many_fields",
-    `the request has more than ${CALL_LIMITS.fields} fields; a call has about a dozen: send only the call's fields and the panel's static variables`,
+    `the request has more than ${INBOUND_LIMITS.fields} fields; a call has about a dozen: send only the call's fields and the panel's static variables`,
   );
 }
 
 /** A value over its field's limit, named by its field and its length, never quoted. */
 export function fieldTooLong(name: string, length: number, limit: number): RequestError {
-  return new RequestError(
-    "field_too_long",
-    `field "${name}" is ${length} characters long; it may have at most ${limit}`,
-  );
+  return bodyError("field_too_long", `field "${name}" is ${length} characters long; it may have at most ${limit}`);
 }
 
 /** A field the request sent, never one the object inherits (`constructor`, say). */

@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { CALL_LIMITS } from "../call.js";
-import { RequestError } from "./errors.js";
+import type { RequestError } from "../errors/request-error.js";
+import { bodyError } from "./errors.js";
 import { tooManyFields } from "./fields.js";
+import { INBOUND_LIMITS } from "./limits.js";
 
 // Entities are decoded below, not by the parser, so no DTD can ever define or expand one.
 const parser = new XMLParser({
@@ -32,28 +33,25 @@ function decodeEntities(text: string): string {
  */
 export function parseXmlFields(xml: string): Record<string, unknown> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-    throw new RequestError("xml_doctype", "XML with a DOCTYPE or ENTITY declaration is refused; send plain XML");
+    throw bodyError("xml_doctype", "XML with a DOCTYPE or ENTITY declaration is refused; send plain XML");
   }
   scanXml(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const { code, line, col } = valid.err;
-    throw new RequestError(
-      "bad_xml",
-      `the XML body is malformed at line ${line}, column ${col}: ${KINDS[code] ?? code}`,
-    );
+    throw bodyError("bad_xml", `the XML body is malformed at line ${line}, column ${col}: ${KINDS[code] ?? code}`);
   }
   let doc: unknown;
   try {
     doc = parser.parse(xml);
   } catch {
     // the scan refuses what the parser is known to throw for (reserved names, depth): this is a safety net
-    throw new RequestError("bad_xml", "the XML body could not be parsed; send one root element of text fields");
+    throw bodyError("bad_xml", "the XML body could not be parsed; send one root element of text fields");
   }
   const roots = doc && typeof doc === "object" ? Object.values(doc) : [];
   const root = roots[0];
   if (roots.length !== 1 || root === null || typeof root !== "object" || Array.isArray(root)) {
-    throw new RequestError("bad_xml", "the XML body must be one root element whose child elements are the fields");
+    throw bodyError("bad_xml", "the XML body must be one root element whose child elements are the fields");
   }
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(root)) {
@@ -77,14 +75,14 @@ const KINDS: Record<string, string> = {
 /** Names the parser refuses (and that must never become an object's keys): 400 here rather than its throw. */
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 
-/** Longest markup from `<` to `>`: a name of `CALL_LIMITS.name` and room for a namespace declaration. */
+/** Longest markup from `<` to `>`: a name of `INBOUND_LIMITS.name` and room for a namespace declaration. */
 const MAX_TAG = 256;
 
 /** Tags, comments, CDATA sections and processing instructions: a start and an end per element, and a few. */
-const MAX_MARKUP = 2 * (CALL_LIMITS.fields + 1) + 8;
+const MAX_MARKUP = 2 * (INBOUND_LIMITS.fields + 1) + 8;
 
 /**
- * A call's XML is one root and at most `CALL_LIMITS.fields` children holding text. This pass finds each `<`
+ * A call's XML is one root and at most `INBOUND_LIMITS.fields` children holding text. This pass finds each `<`
  * with `indexOf` and stops at the first element too many, too deep or named too long, so a hostile body
  * costs about what reading it does, whatever its size: the validator and the parser, at ~8 µs an element,
  * then see at most a bounded number of tags. It checks only bounds; well-formedness is the validator's.
@@ -105,11 +103,11 @@ function scanXml(xml: string): void {
       if (next === "/") depth--;
       else if (next !== "?" && next !== "!") {
         const name = tagName(xml, at + 1, end);
-        if (name.length > CALL_LIMITS.name) {
-          throw badXml(xml, at, `an element's name is ${name.length} characters; at most ${CALL_LIMITS.name}`);
+        if (name.length > INBOUND_LIMITS.name) {
+          throw badXml(xml, at, `an element's name is ${name.length} characters; at most ${INBOUND_LIMITS.name}`);
         }
         if (RESERVED.has(name)) throw badXml(xml, at, "an element has a name reserved in JavaScript");
-        if (++elements > CALL_LIMITS.fields + 1) throw tooManyFields();
+        if (++elements > INBOUND_LIMITS.fields + 1) throw tooManyFields();
         if (xml[end - 2] !== "/" && ++depth > 2) {
           throw badXml(
             xml,
@@ -144,5 +142,5 @@ function badXml(xml: string, at: number, what: string): RequestError {
     line++;
     start = i + 1;
   }
-  return new RequestError("bad_xml", `the XML body is refused at line ${line}, column ${at - start + 1}: ${what}`);
+  return bodyError("bad_xml", `the XML body is refused at line ${line}, column ${at - start + 1}: ${what}`);
 }

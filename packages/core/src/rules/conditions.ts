@@ -1,6 +1,6 @@
 import type { Contact } from "@santral-hub/sdk";
 import type { CallEvent } from "../call.js";
-import type { Condition } from "../tenants/types.js";
+import type { Condition } from "../tenants/condition-schema.js";
 import { foldTr } from "./fold.js";
 import { inWindow, localMinuteOfWeek } from "./hours.js";
 

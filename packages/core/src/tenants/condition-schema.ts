@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { parseWindow, type TimeWindow, WINDOW_FORMAT } from "../rules/hours.js";
 import { oneOrMany, strict } from "./fields.js";
-import type { Condition } from "./types.js";
 
 type Issues = { addIssue(issue: { code: "custom"; message: string; path: PropertyKey[]; input: unknown }): void };
 
@@ -29,7 +28,7 @@ function windows(value: unknown, path: PropertyKey[], ctx: Issues): TimeWindow[]
 }
 
 /** `"09:00-18:00 mon-fri"`, a list of windows (any of them), or `{ not: … }` (outside all of them). */
-const hours = z.unknown().transform((value, ctx): NonNullable<Condition["hours"]> => {
+const hours = z.unknown().transform((value, ctx): { not: boolean; windows: TimeWindow[] } => {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     for (const key of Object.keys(value)) {
       if (key !== "not")
@@ -54,3 +53,6 @@ export const conditionSchema = strict({
   key: oneOrMany.optional().describe("the keys pressed equal one of these; `none`: no key pressed"),
   hours: hours.optional().describe(`a time window in the tenant's time zone, a list, or { not: … }; ${WINDOW_FORMAT}`),
 });
+
+/** A rule's `when`, as written but normalised: single values become lists, windows are parsed. */
+export type Condition = z.output<typeof conditionSchema>;

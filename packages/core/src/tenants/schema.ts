@@ -1,15 +1,19 @@
 import { z } from "zod";
-import { compileCondition } from "../rules/conditions.js";
+import type { Dialect } from "../dialects/dialect.js";
+import { DEFAULT_DIALECT, DIALECTS, dialectNames } from "../dialects/index.js";
+import type { MatchPolicy } from "../lookup/policy.js";
+import { compileCondition, type Predicate } from "../rules/conditions.js";
 import { assertTimeZone } from "../rules/hours.js";
+import type { Condition } from "./condition-schema.js";
 import { normaliseDid } from "./did.js";
-import { fromZodError } from "./errors.js";
+import { ConfigError, fromZodError } from "./errors.js";
 import { duration, rateLimitSchema, strict, text } from "./fields.js";
 import { DEFAULT_MATCH, matchSchema, toPolicy } from "./match-schema.js";
-import { stepName, stepSchema, TARGETS } from "./step-schema.js";
-import type { Condition, StepConfig, TenantConfig } from "./types.js";
+import type { ReplyConfig, StepFile } from "./step-schema.js";
+import { stepName, stepSchema } from "./step-schema.js";
 
-/** The schema of one tenant file, for a file whose `results` define `codes`. */
-export function tenantSchema(codes: readonly string[] = []) {
+/** The schema of one tenant file, for a file whose `results` define `codes` and whose PBX speaks `dialect`. */
+export function tenantSchema(codes: readonly string[] = [], dialect: Dialect = DEFAULT_DIALECT) {
   return strict({
     id: text
       .pipe(
@@ -50,11 +54,16 @@ export function tenantSchema(codes: readonly string[] = []) {
       .string()
       .regex(/^[A-Z]{2}$/, "use a two-letter region code like TR")
       .default("TR"),
+    dialect: z
+      .literal(dialect.name)
+      .default(dialect.name)
+      .transform(() => dialect)
+      .describe(`the PBX that calls: ${dialectNames().join(", ")}; default ${DEFAULT_DIALECT.name}`),
     results: z
       .record(z.string().min(1), text)
       .default({})
       .superRefine((results, ctx) => {
-        for (const code of Object.keys(results).filter((c) => TARGETS.includes(c))) {
+        for (const code of Object.keys(results).filter((c) => dialect.targets.has(c))) {
           ctx.addIssue({
             code: "custom",
             path: [code],
@@ -91,22 +100,56 @@ export function tenantSchema(codes: readonly string[] = []) {
     deadline: duration.default(1500).describe("how long the caller may wait for the CRM, for every step"),
     rateLimit: rateLimitSchema.optional().describe("calls per second this tenant may make; default: hub.yaml's"),
     steps: z
-      .record(stepName, stepSchema(codes))
+      .record(stepName, stepSchema(codes, dialect))
       .refine((steps) => Object.keys(steps).length > 0, "add at least one step")
       .describe("the integration steps, /t/<id>/<step>; the first is the default"),
   });
 }
 
+/** One tenant file as zod reads it, before the steps are compiled and the durations renamed. */
 type TenantFile = z.output<ReturnType<typeof tenantSchema>>;
+
+export interface RuleConfig {
+  /** Absent: the rule always matches. */
+  when?: Condition;
+  reply: ReplyConfig;
+  /** `when`, compiled at load time. */
+  test: Predicate;
+}
+
+/**
+ * One step, as calls use it: its file's keys (a key added to the step schema must be carried here, or
+ * `build` does not compile), its URL segment `name`, its deadline in ms, its rules compiled. First match wins.
+ */
+export type StepConfig = Omit<StepFile, "deadline" | "rules"> & {
+  name: string;
+  deadlineMs: number;
+  rules: RuleConfig[];
+};
+
+/**
+ * One tenant file, parsed, interpolated, defaulted and cross-checked: its keys as the schema reads them (so
+ * a key added to the schema must be carried by `build`), durations in ms, the match policy, steps in order.
+ */
+export type TenantConfig = Omit<TenantFile, "cache" | "deadline" | "match" | "steps"> & {
+  /** The file it was loaded from (empty when parsed from memory). */
+  file: string;
+  /** A hash of the file's text: a reload restarts only the tenants whose file changed. */
+  fingerprint?: string;
+  /** Found and not-found ttls, stale-while-revalidate window, and the hard limit of a background lookup. */
+  cache: { ttlMs: number; notFoundTtlMs: number; staleForMs: number; lookupLimitMs: number };
+  /** The `match:` block: how one caller is chosen among the records that carry the number. */
+  match: MatchPolicy;
+  /** Steps in file order; the first is {@link defaultStep}. */
+  steps: ReadonlyMap<string, StepConfig>;
+  defaultStep: StepConfig;
+};
 
 function build(raw: TenantFile, file: string): TenantConfig {
   const steps = new Map<string, StepConfig>();
   for (const [name, step] of Object.entries(raw.steps)) {
-    const rules = step.rules.map(({ when, reply }) => {
-      const condition = when as Condition | undefined;
-      return condition
-        ? { when: condition, reply, test: compileCondition(condition) }
-        : { reply, test: compileCondition(undefined) };
+    const rules = step.rules.map(({ when, reply }): RuleConfig => {
+      return when ? { when, reply, test: compileCondition(when) } : { reply, test: compileCondition(undefined) };
     });
     steps.set(name, {
       name,
@@ -116,7 +159,8 @@ function build(raw: TenantFile, file: string): TenantConfig {
       fallback: step.fallback,
     });
   }
-  const defaultStep = steps.values().next().value as StepConfig;
+  const [defaultStep] = steps.values();
+  if (!defaultStep) throw new Error("a tenant without steps passed the schema"); // it requires one
   const { ttl, notFoundTtl, staleFor, lookupLimit } = raw.cache;
   return {
     id: raw.id,
@@ -126,6 +170,7 @@ function build(raw: TenantFile, file: string): TenantConfig {
     dids: [...new Set(raw.dids)],
     timezone: raw.timezone,
     region: raw.region,
+    dialect: raw.dialect,
     results: raw.results,
     speech: raw.speech,
     crm: raw.crm,
@@ -137,11 +182,27 @@ function build(raw: TenantFile, file: string): TenantConfig {
   };
 }
 
+/**
+ * The dialect a tenant document names, before the rest is checked against its routing targets: a name the
+ * hub does not know is the file's one problem, since every reply would be checked against the wrong PBX.
+ */
+function dialectOf(doc: Record<string, unknown>, file: string): Dialect {
+  const name = doc.dialect;
+  if (name === undefined) return DEFAULT_DIALECT;
+  const dialect = typeof name === "string" ? DIALECTS.get(name) : undefined;
+  if (dialect) return dialect;
+  const known = dialectNames().join(", ");
+  const message = `${JSON.stringify(name)} is not a dialect this hub knows; use one of: ${known}`;
+  throw new ConfigError(file, [{ path: "dialect", message }]);
+}
+
 /** Validates an interpolated tenant document; throws a ConfigError naming `file` and every bad path. */
 export function parseTenant(raw: unknown, file = ""): TenantConfig {
-  const results = raw !== null && typeof raw === "object" ? (raw as { results?: unknown }).results : undefined;
+  const doc = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+  const dialect = dialectOf(doc, file);
+  const results = doc.results;
   const codes = results !== null && typeof results === "object" ? Object.keys(results) : [];
-  const parsed = tenantSchema(codes).safeParse(raw);
+  const parsed = tenantSchema(codes, dialect).safeParse(raw);
   if (!parsed.success) throw fromZodError(file, parsed.error);
   return build(parsed.data, file);
 }

@@ -1,24 +1,8 @@
 import { z } from "zod";
-import { ROUTING_TARGETS } from "../call.js";
+import type { Dialect } from "../dialects/dialect.js";
 import { compileTemplate } from "../speech/template.js";
 import { conditionSchema } from "./condition-schema.js";
 import { duration, strict, text } from "./fields.js";
-
-export const TARGETS: readonly string[] = ROUTING_TARGETS;
-
-/** What `redirect` names for each routing target, for the "needs a redirect" message. */
-const REDIRECT_NOUN: Record<string, string> = {
-  dynamic: "the number to route to",
-  dial: "the number to dial",
-  announcement: "the announcement's name",
-  menu: "the IVR menu's name",
-  timecondition: "the time condition's name",
-  sms: "the interactive SMS's name",
-  queue: "the queue (department) to send the call to",
-  extensions: "the extension to send the call to",
-  voicemail: "the voicemail box",
-  interactivemenu: "the integration step to go to",
-};
 
 /**
  * A template, parsed and held to its limits (`TEMPLATE_LIMITS`) as the file loads, so a template that could
@@ -35,10 +19,15 @@ function template<T extends z.ZodType<string | undefined>>(schema: T) {
   });
 }
 
-/** The reply schema knows the tenant's own codes, so `result` is checked where it is written. */
-function replySchema(tenantCodes: readonly string[]) {
-  const codes = tenantCodes.filter((code) => !TARGETS.includes(code)); // those are refused under `results`
-  const allowed = [...codes, ...TARGETS].join(", ");
+/**
+ * The reply schema knows the tenant's own codes and its dialect's routing targets, so `result` and
+ * `redirect` are checked where they are written.
+ */
+function replySchema(tenantCodes: readonly string[], dialect: Dialect) {
+  const { targets } = dialect;
+  const names = [...targets.keys()];
+  const codes = tenantCodes.filter((code) => !targets.has(code)); // those are refused under `results`
+  const allowed = [...codes, ...names].join(", ");
   return strict({
     result: text.describe("one of the tenant's `results` codes, or a routing target"),
     redirect: template(text.optional()).describe("the target's name or number (template); needed by routing targets"),
@@ -46,28 +35,32 @@ function replySchema(tenantCodes: readonly string[]) {
   }).superRefine((reply, ctx) => {
     const issue = (path: string, message: string) =>
       ctx.addIssue({ code: "custom", path: [path], message, input: reply });
-    const isTarget = TARGETS.includes(reply.result);
-    if (!isTarget && !codes.includes(reply.result)) {
+    const target = targets.get(reply.result);
+    if (!target && !codes.includes(reply.result)) {
       issue(
         "result",
         `"${reply.result}" is not a result code of this tenant nor a routing target; use one of: ${allowed}`,
       );
-    } else if (isTarget && reply.result !== "hangup" && !reply.redirect) {
-      issue("redirect", `result "${reply.result}" needs a redirect: ${REDIRECT_NOUN[reply.result] ?? "its target"}`);
-    } else if (reply.redirect !== undefined && reply.result === "hangup") {
-      issue("redirect", `the PBX ignores redirect with result "hangup"; remove it`);
-    } else if (reply.redirect !== undefined && !isTarget) {
+    } else if (target && target.redirect !== null && !reply.redirect) {
+      issue("redirect", `result "${reply.result}" needs a redirect: ${target.redirect}`);
+    } else if (reply.redirect !== undefined && target?.redirect === null) {
+      issue("redirect", `the PBX ignores redirect with result "${reply.result}"; remove it`);
+    } else if (reply.redirect !== undefined && !target) {
       issue(
         "redirect",
         `"${reply.result}" is a result code of this tenant, and the PBX ignores redirect with those; ` +
-          `remove redirect, or use a routing target (${TARGETS.join(", ")}) as result`,
+          `remove redirect, or use a routing target (${names.join(", ")}) as result`,
       );
     }
   });
 }
 
-export function stepSchema(codes: readonly string[]) {
-  const reply = replySchema(codes);
+/** What a rule or fallback answers. `redirect` and `say` are templates, rendered by the speech stage. */
+export type ReplyConfig = z.output<ReturnType<typeof replySchema>>;
+
+/** One step of a tenant file, for a file whose `results` define `codes` and whose PBX speaks `dialect`. */
+export function stepSchema(codes: readonly string[], dialect: Dialect) {
+  const reply = replySchema(codes, dialect);
   return strict({
     lookup: z
       .enum(["phone", "customerNumber", "none"])
@@ -89,3 +82,9 @@ export const stepName = z
     /^[a-z0-9_-]*[a-z][a-z0-9_-]*$/,
     "a step name uses a-z, 0-9, _ and -, with at least one letter (it is part of the URL)",
   );
+
+/** One step as its file writes it (`name`, `deadlineMs` and compiled rules are added as the tenant is built). */
+export type StepFile = z.output<ReturnType<typeof stepSchema>>;
+
+/** What to look the caller up by: the number, the digits typed, or nothing. */
+export type LookupKind = StepFile["lookup"];

@@ -1,7 +1,7 @@
 import { type Contact, parsePhone } from "@santral-hub/sdk";
 import { createCache } from "../cache/create.js";
 import { cacheKey } from "../cache/key.js";
-import { ExplainError, findTenant } from "../explain-tenant.js";
+import { ExplainError, findTenant } from "../explain/tenant.js";
 import { loadHubConfig } from "../hub/config.js";
 import { type LiveTenant, startTenant } from "../hub/live-tenant.js";
 import { lookupCaller } from "../lookup/lookup-caller.js";

@@ -1,15 +1,29 @@
 import { type Phone, parsePhone } from "@santral-hub/sdk";
 import { LRUCache } from "lru-cache";
-import { CALL_LIMITS, type CallEvent, type Decision, type InboundFormat } from "../call.js";
-import { type Fields, fieldTooLong } from "../inbound/fields.js";
+import type { CallEvent, InboundFormat } from "../../call.js";
+import { type Fields, fieldTooLong } from "../../inbound/fields.js";
+
+/**
+ * The longest each of Netsantral's own fields can be (README "Errors"). A longer phone number, key or call id
+ * is never a real one, and would otherwise key the caches; every other field (a static variable, the token)
+ * was held to `INBOUND_LIMITS.value` when the request was read.
+ */
+export const NETSANTRAL_LIMITS = {
+  /** `arayan_no`, `aranan_no`, `santral_no`. */
+  phone: 32,
+  /** `tus_bilgisi`: the key(s) pressed or the customer number typed. */
+  keys: 32,
+  /** `arama_id`. */
+  callId: 128,
+} as const;
 
 /** The fields Netsantral sends for every call, with the longest each may be; the rest are static variables. */
 const KNOWN: ReadonlyMap<string, number> = new Map([
-  ["arayan_no", CALL_LIMITS.phone],
-  ["aranan_no", CALL_LIMITS.phone],
-  ["santral_no", CALL_LIMITS.phone],
-  ["arama_id", CALL_LIMITS.callId],
-  ["tus_bilgisi", CALL_LIMITS.keys],
+  ["arayan_no", NETSANTRAL_LIMITS.phone],
+  ["aranan_no", NETSANTRAL_LIMITS.phone],
+  ["santral_no", NETSANTRAL_LIMITS.phone],
+  ["arama_id", NETSANTRAL_LIMITS.callId],
+  ["tus_bilgisi", NETSANTRAL_LIMITS.keys],
 ]);
 
 // Callers call again: parsing a number with libphonenumber costs ~15 µs, a map read nothing. The Phone
@@ -32,8 +46,7 @@ function callerPhone(raw: string, region: string): Phone | null {
 
 /**
  * Stage 3: a Netsantral request's fields as a `CallEvent`. A phone number, key or call id longer than such a
- * field can be is malformed (400 `field_too_long`): it would otherwise key the caches. (Every other field was
- * held to `CALL_LIMITS.value` when the request was read.)
+ * field can be is malformed (400 `field_too_long`). `tus_bilgisi` of `-1` or empty means no key was pressed.
  */
 export function parseCall(fields: Fields, format: InboundFormat, region: string): CallEvent {
   const vars: Record<string, string> = {};
@@ -56,32 +69,4 @@ export function parseCall(fields: Fields, format: InboundFormat, region: string)
   };
   if (keys !== "" && keys !== "-1") call.keys = keys;
   return call;
-}
-
-/** The JSON the PBX reads back, every value a string; `data` only when there is something to say. */
-export interface NetsantralReply {
-  status: "success" | "error";
-  result?: string;
-  redirect?: string;
-  data?: string;
-}
-
-// Replies rendered once per contact are shared (frozen) decisions: their JSON text is kept beside them.
-const json = new WeakMap<Decision, string>();
-
-/** Stage 7: a decision as the JSON text of Netsantral's reply. */
-export function replyJson(decision: Decision): string {
-  const known = json.get(decision);
-  if (known !== undefined) return known;
-  const text = JSON.stringify(writeReply(decision));
-  if (Object.isFrozen(decision)) json.set(decision, text);
-  return text;
-}
-
-/** A decision as Netsantral's reply. */
-export function writeReply(decision: Decision): NetsantralReply {
-  const reply: NetsantralReply = { status: decision.status, result: decision.result };
-  if (decision.redirect) reply.redirect = decision.redirect;
-  if (decision.say) reply.data = decision.say;
-  return reply;
 }

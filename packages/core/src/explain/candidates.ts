@@ -1,7 +1,7 @@
 import { type Contact, phonesIn } from "@santral-hub/sdk";
-import type { Found } from "./lookup/lookup-caller.js";
-import type { Choice, MatchPolicy, Resolver } from "./lookup/policy.js";
-import { nameOf, recordKey } from "./lookup/records.js";
+import type { Found } from "../lookup/lookup-caller.js";
+import type { Choice, MatchPolicy, Resolver } from "../lookup/policy.js";
+import { nameOf, recordKey } from "../lookup/records.js";
 
 /** One record the CRM returned, as `explain` shows it: what it stores, and why it was or was not the caller. */
 export interface ExplainedCandidate {

@@ -1,7 +1,7 @@
-import { loadHubConfig } from "./hub/config.js";
-import { ConfigError } from "./tenants/errors.js";
-import { loadTenantDir } from "./tenants/load.js";
-import type { StepConfig, TenantConfig } from "./tenants/types.js";
+import { loadHubConfig } from "../hub/config.js";
+import { ConfigError } from "../tenants/errors.js";
+import { loadTenantDir } from "../tenants/load.js";
+import type { StepConfig, TenantConfig } from "../tenants/types.js";
 
 /** Why `explain` could not run: the tenant is unknown or broken, or the step does not exist. */
 export class ExplainError extends Error {

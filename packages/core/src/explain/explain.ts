@@ -1,18 +1,17 @@
 import { type Contact, type Logger, parsePhone, type SearchDescription } from "@santral-hub/sdk";
-import { answer } from "./answer.js";
-import type { CallEvent } from "./call.js";
-import { type NetsantralReply, writeReply } from "./dialect/netsantral.js";
-import { type ExplainedCandidate, explainCandidates } from "./explain-candidates.js";
-import { explainNotes } from "./explain-notes.js";
-import { ExplainError, findStep, findTenant } from "./explain-tenant.js";
-import { type LiveTenant, startTenant } from "./hub/live-tenant.js";
-import { lookupCaller, queryFor } from "./lookup/lookup-caller.js";
-import type { Choice, MatchPolicy } from "./lookup/policy.js";
-import { nameOf } from "./lookup/records.js";
-import type { Condition, LookupKind, ReplyConfig, TenantConfig } from "./tenants/types.js";
+import { answer } from "../answer.js";
+import type { CallEvent, Decision } from "../call.js";
+import { type LiveTenant, startTenant } from "../hub/live-tenant.js";
+import { lookupCaller, queryFor } from "../lookup/lookup-caller.js";
+import type { Choice, MatchPolicy } from "../lookup/policy.js";
+import { nameOf } from "../lookup/records.js";
+import type { Condition, LookupKind, ReplyConfig, TenantConfig } from "../tenants/types.js";
+import { type ExplainedCandidate, explainCandidates } from "./candidates.js";
+import { explainNotes } from "./notes.js";
+import { ExplainError, findStep, findTenant } from "./tenant.js";
 
-export type { ExplainedCandidate } from "./explain-candidates.js";
-export { ExplainError } from "./explain-tenant.js";
+export type { ExplainedCandidate } from "./candidates.js";
+export { ExplainError } from "./tenant.js";
 
 export interface ExplainOptions {
   /** The hub's config directory (with `hub.yaml` and the tenants directory). */
@@ -59,7 +58,12 @@ export interface Explanation {
     trace: { resolver: string; outcome: string; remaining: string[] }[];
   };
   rule: { index: number | "fallback"; when: Record<string, unknown> | null; reply: ReplyConfig };
-  reply: NetsantralReply;
+  /** The tenant's PBX dialect, which wrote `reply`. */
+  dialect: string;
+  /** What the step decided, in the hub's words: the result, the redirect, the speech. */
+  decision: Decision;
+  /** The decision as the PBX reads it, in the tenant's dialect. */
+  reply: Readonly<Record<string, unknown>>;
   /** Milliseconds per stage; `load` includes reading every tenant file and starting this tenant's plugin. */
   timings: { load: number; lookup: number; verify: number; choose: number; decide: number };
   /** Plain sentences on what happened, for "why was this caller not recognised?". */
@@ -144,7 +148,9 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
         when: rule === "fallback" ? null : whenAsWritten(step.rules[rule]?.when),
         reply: answered.match.reply,
       },
-      reply: writeReply(answered.decision),
+      dialect: config.dialect.name,
+      decision: answered.decision,
+      reply: config.dialect.writeReply(answered.decision),
       timings: {
         load: ms(load),
         lookup: ms(found.timings.lookup),
@@ -153,7 +159,14 @@ export async function explain(opts: ExplainOptions): Promise<Explanation> {
         decide: ms(decide),
       },
       notes: [
-        ...explainNotes({ opts, step, call, found, emptyRedirect: answered.emptyRedirect, searched: search?.fields }),
+        ...explainNotes({
+          input: opts.number ?? "",
+          step,
+          call,
+          found,
+          emptyRedirect: answered.emptyRedirect,
+          searched: search?.fields,
+        }),
         // rows the adapter could not load (a CSV's malformed rows) are a caller "not found" until fixed
         ...(tenant.adapter.data?.().warnings ?? []),
       ],

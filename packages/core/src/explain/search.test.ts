@@ -1,6 +1,6 @@
 import type { Plugin } from "@santral-hub/sdk";
 import { describe, expect, it } from "vitest";
-import { loadPlugin } from "./plugins/load-plugin.js";
+import { loadPlugin } from "../plugins/load-plugin.js";
 
 // What each bundled plugin tells `explain` it searched, read from the tenant's own config: the columns,
 // fields or properties it names, and the record kinds its CRM has (none for a CSV without a kind column).

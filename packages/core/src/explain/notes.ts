@@ -1,14 +1,14 @@
-import type { CallEvent } from "./call.js";
-import type { ExplainOptions } from "./explain.js";
-import type { Found } from "./lookup/lookup-caller.js";
-import type { StepConfig } from "./tenants/types.js";
+import type { CallEvent } from "../call.js";
+import type { Found } from "../lookup/lookup-caller.js";
+import type { StepConfig } from "../tenants/types.js";
 
 /**
  * The sentences an operator reads first when a caller was not recognised, or not as expected: what was
  * asked, and at which stage the caller was lost.
  */
 export function explainNotes(at: {
-  opts: ExplainOptions;
+  /** The caller's number as given to `explain`. */
+  input: string;
   step: StepConfig;
   call: CallEvent;
   found: Found;
@@ -16,9 +16,8 @@ export function explainNotes(at: {
   /** What the plugin says it searched, for a miss. */
   searched?: string[] | undefined;
 }): string[] {
-  const { opts, step, call, found } = at;
+  const { input, step, call, found } = at;
   const notes: string[] = [];
-  const input = opts.number ?? "";
   if (input.trim() === "") notes.push("no number given: the call is treated as withheld");
   else if (!call.caller) notes.push(`"${input}" is not a phone number: a call from it is treated as withheld`);
 
