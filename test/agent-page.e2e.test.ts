@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AgentLinks,
   type CardBus,
+  endOfDay,
   LocalCardBus,
   openAgentDatabase,
   RedisAgentStore,
@@ -120,8 +121,11 @@ describe("the agent's page in a real browser, one hub node", () => {
     const { page: foreign } = await signedIn(server, links, "globex", "101");
 
     const now = Date.now();
-    await bus.publish("acme", earlier("Mehmet Kaya", "Kaya İnşaat Ltd. Şti.", now - 47 * 60_000, "answered"));
-    await bus.publish("acme", earlier(undefined, undefined, now - 18 * 60_000, "missed"));
+    // earlier calls of today in Istanbul, however soon after its midnight the test runs
+    const sinceMidnight = now - (endOfDay(now, "Europe/Istanbul") - 24 * HOUR);
+    const ago = (minutes: number) => now - Math.min(minutes * 60_000, (sinceMidnight * minutes) / 60);
+    await bus.publish("acme", earlier("Mehmet Kaya", "Kaya İnşaat Ltd. Şti.", ago(47), "answered"));
+    await bus.publish("acme", earlier(undefined, undefined, ago(18), "missed"));
     const card = testCard({
       contact: {
         id: "003Ak00000Xyz12",

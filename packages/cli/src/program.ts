@@ -1,9 +1,11 @@
 import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { type Cli, EXIT, type Io } from "./cli.js";
+import { registerAgentCommands } from "./commands/agent.js";
 import { registerCacheCommands } from "./commands/cache.js";
 import { registerCallCommand } from "./commands/call.js";
 import { registerCheckCommand } from "./commands/check.js";
+import { registerEventsCommands } from "./commands/events.js";
 import { registerExplainCommand } from "./commands/explain.js";
 import { registerLookupCommand } from "./commands/lookup.js";
 import { registerPluginCommands } from "./commands/plugin.js";
@@ -38,6 +40,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   registerCacheCommands(program, cli);
   registerPluginCommands(program, cli);
   registerExplainCommand(program, cli);
+  registerEventsCommands(program, cli);
+  registerAgentCommands(program, cli);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -63,6 +63,7 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<WireReply> {
   });
   const late = found.error?.kind === "timeout"; // the deadline passed: answered without the CRM
   hub.metrics.call(config.id, step, outcome, found.cache, late, (performance.now() - started) / 1000);
+  hub.follow?.remember(tenant, call, { step, rule: match.rule, decision, found, time: Date.now() });
   return config.dialect.reply(decision); // 7 reply
 }
 
@@ -87,6 +88,7 @@ function throttled(hub: Hub, tenant: LiveTenant, step: StepConfig, call: CallEve
   });
   hub.metrics.rateLimited(config.id);
   hub.metrics.call(config.id, step, "throttled", undefined, false, (performance.now() - started) / 1000);
+  hub.follow?.remember(tenant, call, { step, rule: "fallback", decision, found, time: Date.now() });
   return config.dialect.reply(decision);
 }
 

@@ -1,7 +1,9 @@
 import Router from "@koa/router";
 import Koa from "koa";
+import { agentRoutes } from "./agent/routes.js";
 import type { Dialect } from "./dialects/dialect.js";
 import { RequestError } from "./errors/request-error.js";
+import { receiveEvents } from "./follow/events-route.js";
 import { handleCall } from "./handle-call.js";
 import { readiness } from "./health.js";
 import type { Hub } from "./hub/hub.js";
@@ -10,7 +12,9 @@ import { refusalsFor } from "./refusals.js";
 
 /**
  * The HTTP face of the hub: the call URLs, and errors in the shape the tenant's PBX understands; `/healthz` and
- * `/readyz` for the load balancer; `/metrics` only where hub.yaml's `metrics.port` is `call`.
+ * `/readyz` for the load balancer; `/metrics` only where hub.yaml's `metrics.port` is `call`. A hub that
+ * follows its calls also takes the PBX's events (`/t/<tenant>/events`) and serves the agents' page
+ * (`/t/<tenant>/agent`).
  */
 export function createApp(hub: Hub): Koa {
   const app = new Koa();
@@ -63,6 +67,20 @@ export function createApp(hub: Hub): Koa {
         ctx.set({ ...answer.headers, "Content-Type": answer.type });
         ctx.body = answer.body;
       }),
+    );
+  }
+  const { follow } = hub;
+  if (follow) {
+    // before `/t/:tenant/:step`, which would read `agent` and `events` as steps
+    follow.pages = agentRoutes(router, {
+      links: follow.links,
+      bus: follow.bus,
+      log: hub.log,
+      knownTenant: (id) => hub.tenant(id) !== undefined,
+    });
+    router.post(
+      "/t/:tenant/events",
+      guarded((ctx) => receiveEvents(hub, follow, ctx)),
     );
   }
   const call = async (ctx: Koa.Context) => {

@@ -27,6 +27,14 @@ export interface CrmAdapter {
   lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]>;
   /** Credentials and reachability, for `santral-hub check`. Throws a `CrmError` on trouble. */
   check?(ctx: LookupContext): Promise<void>;
+  /**
+   * The web address where a person opens this record in the CRM: the link an agent clicks on the call
+   * card. Core calls it off the answer path, with a 2 s time-out, for a contact `lookup` returned.
+   * It may make one API call the first time (cache what it reads) and must honour `ctx.signal`.
+   * Resolves to undefined for a record it cannot link, never throwing for one; throws a `CrmError` only
+   * when the CRM failed.
+   */
+  recordUrl?(contact: Contact, ctx: LookupContext): Promise<string | undefined>;
   /** Release connections, timers and watchers. */
   close?(): Promise<void>;
   /**
@@ -98,6 +106,8 @@ export interface Capabilities {
   customerNumber?: boolean;
   /** `false`: the CRM keeps no update or creation times, so the `updated` and `created` resolvers cannot decide. */
   timestamps?: boolean;
+  /** `true`: the adapter has `recordUrl`, and the kit's record URL cases run for it. */
+  recordUrl?: boolean;
 }
 
 export interface Plugin<S extends z.ZodType = z.ZodType> {

@@ -12,6 +12,7 @@ import { ownerIds, toContact } from "./map.js";
 import { PLUGIN_NAME } from "./name.js";
 import type { ObjectConfig } from "./objects.js";
 import type { OwnerNames } from "./owners.js";
+import { type AccountDetails, recordPage } from "./record-url.js";
 import { type RequestOptions, send } from "./request.js";
 import type { HubSpotConfig } from "./schema.js";
 import { customerNumberSearch, phoneSearch } from "./search.js";
@@ -27,6 +28,7 @@ export interface HubSpotAdapterOptions {
   api: HubSpotApi;
   request: RequestOptions;
   owners: OwnerNames;
+  account: AccountDetails;
 }
 
 /** Searches the tenant's objects in order per lookup, and maps the results to contacts. */
@@ -78,6 +80,18 @@ export class HubSpotAdapter implements CrmAdapter {
       }
     }
     for (const o of config.objects) await this.search(o, phoneSearch(o, DUMMY, config), ctx.signal);
+  }
+
+  /**
+   * The record's page in HubSpot, for a contact or company a lookup returned. The account's portal id and
+   * domain are read the first time (one request of the `other` budget), then kept for the adapter's life.
+   */
+  async recordUrl(contact: Contact, ctx: LookupContext): Promise<string | undefined> {
+    ctx.signal.throwIfAborted();
+    const o = contact.source === PLUGIN_NAME ? this.o.config.objects.find((o) => o.kind === contact.kind) : undefined;
+    if (!o || !/^\d+$/.test(contact.id)) return undefined;
+    if (this.closed) throw new CrmError("unavailable", PLUGIN_NAME, "the adapter is closed");
+    return recordPage(await this.o.account.get(ctx.signal), o.type, contact.id);
   }
 
   async close(): Promise<void> {

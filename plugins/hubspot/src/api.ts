@@ -4,6 +4,7 @@ import { Client } from "@hubspot/api-client";
 import { abortableOptions } from "./abortable.js";
 import { fromAnswer } from "./failure.js";
 import type { ObjectType } from "./objects.js";
+import { type Account, accountOf } from "./record-url.js";
 import { raceSignal } from "./signals.js";
 
 export interface Filter {
@@ -116,13 +117,26 @@ export class HubSpotApi {
     );
     if (answer.status === 404) return undefined;
     const body = (await answer.json().catch(() => ({}))) as { scopes?: unknown };
-    if (!answer.ok) {
-      const headers = Object.fromEntries(answer.headers.entries());
-      throw Object.assign(new Error(`HubSpot answered ${answer.status}`), {
-        failure: fromAnswer(answer.status, body, headers),
-      });
-    }
+    if (!answer.ok) throw refusal(answer, body);
     return Array.isArray(body.scopes) ? body.scopes.filter((s): s is string => typeof s === "string") : [];
+  }
+
+  /**
+   * The account's portal id and web app domain, from `GET /account-info/v3/details`, which the client has
+   * no typed API for: `apiRequest` again, so an aborted read is dropped, not torn down.
+   */
+  async account(token: string, signal: AbortSignal): Promise<Account> {
+    signal.throwIfAborted();
+    const read = async () => {
+      const answer = await this.client(token).apiRequest({ method: "GET", path: "/account-info/v3/details" });
+      const body: unknown = await answer.json().catch(() => undefined);
+      if (!answer.ok) throw refusal(answer, body);
+      const account = accountOf(body);
+      // no status on the error: a 200 without a portal id or a domain is an answer that could not be read
+      if (!account) throw new Error("HubSpot's account details hold no portalId or uiDomain");
+      return account;
+    };
+    return raceSignal(read(), signal);
   }
 
   close(): void {
@@ -136,4 +150,12 @@ export class HubSpotApi {
     }
     return this.current.client;
   }
+}
+
+/** An error answer of `apiRequest` as the error the client's typed APIs throw would be read (see failure.ts). */
+function refusal(answer: Awaited<ReturnType<Client["apiRequest"]>>, body: unknown) {
+  const headers = Object.fromEntries(answer.headers.entries());
+  return Object.assign(new Error(`HubSpot answered ${answer.status}`), {
+    failure: fromAnswer(answer.status, body, headers),
+  });
 }

@@ -6,6 +6,7 @@ import { HubSpotApi } from "./api.js";
 import { type Auth, createAuth } from "./auth.js";
 import { PLUGIN_NAME } from "./name.js";
 import { OwnerNames } from "./owners.js";
+import { AccountDetails } from "./record-url.js";
 import { type Budget, type RequestOptions, send } from "./request.js";
 import { type AuthConfig, configSchema } from "./schema.js";
 
@@ -17,7 +18,7 @@ export { configSchema, type HubSpotConfig } from "./schema.js";
 export const plugin = definePlugin({
   name: PLUGIN_NAME,
   configSchema,
-  capabilities: { customerNumber: true },
+  capabilities: { customerNumber: true, recordUrl: true },
   create(config, ctx) {
     const account = config.rateLimit.account ?? accountOf(config.auth);
     // this process's requests are counted until answered; the hub's limiter (absent outside a hub) keeps
@@ -50,7 +51,13 @@ export const plugin = definePlugin({
       (id, signal) => send(request, "owner", "other", signal, (token, s) => api.owner(id, token, s)),
       ctx.log,
     );
-    return new HubSpotAdapter({ config, api, request, owners });
+    // shared by concurrent callers, so tied to none of their signals: each request is still cut at requestTimeout
+    const details = new AccountDetails(() =>
+      send(request, "account details", "other", new AbortController().signal, (token, signal) =>
+        api.account(token, signal),
+      ),
+    );
+    return new HubSpotAdapter({ config, api, request, owners, account: details });
   },
   describeSearch: ({ objects, customerNumber }, by) => ({
     fields:

@@ -14,6 +14,7 @@ import { PLUGIN_NAME } from "./name.js";
 import { OwnerDirectory } from "./owners.js";
 import type { ObjectPlan, Plan } from "./plan.js";
 import { type SfRecord, toContact, type Users } from "./record.js";
+import { lightningPath, onInstance } from "./record-url.js";
 import type { SalesforceConfig } from "./schema.js";
 import type { Session } from "./session.js";
 import { customerNumberQuery, usersQuery } from "./soql.js";
@@ -54,6 +55,20 @@ export class SalesforceAdapter implements CrmAdapter {
   async check(ctx: LookupContext): Promise<void> {
     ctx.signal.throwIfAborted();
     await untilAborted(checkMappings(this.o.session, this.o.plan), ctx.signal);
+  }
+
+  /**
+   * The record's Lightning page, for a contact of one of the tenant's objects. Needs no request: the
+   * instance URL comes with the session (a sign-in only when none is live yet).
+   */
+  async recordUrl(contact: Contact, ctx: LookupContext): Promise<string | undefined> {
+    ctx.signal.throwIfAborted();
+    const kind = contact.kind?.toLowerCase();
+    const known = contact.source === PLUGIN_NAME && this.o.plan.objects.some((p) => p.object.toLowerCase() === kind);
+    const path = known ? lightningPath(contact.kind, contact.id) : undefined;
+    if (path === undefined) return undefined;
+    if (this.closed) throw new CrmError("unavailable", PLUGIN_NAME, "the adapter is closed");
+    return onInstance(await untilAborted(this.o.session.instanceUrl(), ctx.signal), path);
   }
 
   async close(): Promise<void> {

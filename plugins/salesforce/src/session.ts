@@ -81,6 +81,11 @@ export class Session {
     }
   }
 
+  /** The org's instance URL (`https://acme.my.salesforce.com`), from the live session or a new sign-in. */
+  async instanceUrl(): Promise<string> {
+    return (await this.connect()).conn.instanceUrl;
+  }
+
   private answered<T>(value: T): T {
     this.o.pause.succeed();
     return value;

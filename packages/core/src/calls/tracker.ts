@@ -107,7 +107,7 @@ export class CallTracker {
    * that never passed a routing step. If this throws, the event is not marked taken: a retry takes it.
    */
   async take(tenant: string, incoming: PbxCallEvent, options: { lookup?: CallerLookup } = {}): Promise<Taken> {
-    const event = { ...incoming, key: incoming.key ?? digest(incoming) };
+    const event = { ...incoming, key: eventKey(incoming) };
     const claim = `event:${event.key}`;
     if (!(await this.store.claim(tenant, claim))) return { duplicate: true };
     try {
@@ -250,7 +250,11 @@ function tracked({ record, events }: StoredCall): TrackedCall {
   return call;
 }
 
-/** An event's key when its dialect gave none: the same event, field for field, has the same key. */
+/** An event's key: its dialect's, else a digest, so the same event, field for field, has the same key. */
+export function eventKey(event: PbxCallEvent): string {
+  return event.key ?? digest(event);
+}
+
 function digest(event: PbxCallEvent): string {
   const { caller, ...rest } = event;
   const text = JSON.stringify({ ...rest, caller: caller?.e164 ?? caller }, Object.keys({ ...event }).sort());

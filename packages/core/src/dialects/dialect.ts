@@ -53,6 +53,34 @@ export interface Dialect {
   /** A refused request's body; `message` (what to change) only when it may be shown to the client. */
   refusal(message: string | undefined): WireReply;
 
-  /** The PBX's event webhook: one delivery's fields as the call events it tells, normalised. */
-  readEvents(body: Record<string, unknown>, region: string, arrivedAt: number): PbxCallEvent[];
+  /**
+   * The PBX's event webhook: one delivery's fields (JSON or a form) as the call events it tells, normalised,
+   * times local to the PBX read in `timeZone`. A body that is not an event throws a `RequestError` (400).
+   */
+  readEvents(body: unknown, region: string, arrivedAt: number, options?: { timeZone?: string }): EventReading;
+  /** For `santral-hub events simulate`: the event webhook's bodies for one answered call, in order. */
+  exampleEvents(call: SimulatedCall): Record<string, unknown>[];
+}
+
+/** One made-up call, for `exampleEvents`. */
+export interface SimulatedCall {
+  /** The id the routing request carried. */
+  callId: string;
+  /** The caller's and the tenant's numbers, as the PBX writes them. */
+  caller: string;
+  called: string;
+  extension: string;
+  queue?: string;
+  talkSec: number;
+  /** When the call came in (ms since 1970). */
+  startedAt: number;
+}
+
+/** One delivery of an event webhook, read. */
+export interface EventReading {
+  events: PbxCallEvent[];
+  /** Field names the PBX does not document (as sent, at most 32): logged once, never their values. */
+  unknownFields: string[];
+  /** An undocumented scenario, when its name is a plain word safe to log; `?` when it is not. */
+  unknownScenario?: string;
 }

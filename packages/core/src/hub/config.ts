@@ -134,6 +134,41 @@ const hubSchema = z
       })
       .strict()
       .default({ grace: 10_000 }),
+    publicUrl: z
+      .url({ protocol: /^https?$/, error: "write the hub's address as agents reach it: https://hub.example.com" })
+      .optional()
+      .describe("the hub's address as agents and the panel reach it, for the links the CLI prints"),
+    state: z
+      .object({
+        dir: z
+          .string()
+          .default("state")
+          .describe("where the embedded default keeps its files (outbox, agents' links), relative to this file"),
+      })
+      .strict()
+      .default({ dir: "state" }),
+    events: z
+      .object({
+        window: ms(600_000).describe("an event finds its routing call by caller this long after it was answered"),
+        skew: ms(120_000).describe("how far the PBX's clock may run behind the hub's"),
+      })
+      .strict()
+      .default({ window: 600_000, skew: 120_000 }),
+    outbox: z
+      .object({
+        retryFirst: ms(1000).describe("the first retry of a failed delivery waits this long, then twice as long"),
+        retryMax: ms(900_000).describe("the longest wait between two tries"),
+        giveUpAfter: ms(86_400_000).describe("a delivery still failing this long after it was queued is kept as dead"),
+      })
+      .strict()
+      .default({ retryFirst: 1000, retryMax: 900_000, giveUpAfter: 86_400_000 }),
+    agent: z
+      .object({
+        linkTtl: ms(7 * 86_400_000).describe("an agent's sign-in link can be used this long"),
+        sessionTtl: ms(30 * 86_400_000).describe("the session a link opens lasts this long"),
+      })
+      .strict()
+      .default({ linkTtl: 7 * 86_400_000, sessionTtl: 30 * 86_400_000 }),
     reload: z
       .object({
         watch: z.boolean().default(true).describe("reload tenant files when they change (SIGHUP always does)"),
@@ -144,7 +179,17 @@ const hubSchema = z
   })
   .strict();
 
-export type HubConfig = z.output<typeof hubSchema> & { dir: string; tenantsDir: string };
+/** A duration in ms, at least 1. */
+function ms(fallback: number) {
+  return z.number().int().min(1, "write a number of milliseconds").default(fallback);
+}
+
+export type HubConfig = z.output<typeof hubSchema> & {
+  dir: string;
+  tenantsDir: string;
+  /** `state.dir`, resolved. */
+  stateDir: string;
+};
 
 /** Reads `hub.yaml` from the config directory; a missing file means every default. */
 export async function loadHubConfig(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<HubConfig> {
@@ -181,5 +226,11 @@ export async function loadHubConfig(dir: string, env: NodeJS.ProcessEnv = proces
   }
   if (env.REDIS_URL) Object.assign(config.cache, { backend: "redis", url: env.REDIS_URL });
   if (env.LOG_LEVEL) config.log.level = env.LOG_LEVEL as HubConfig["log"]["level"];
-  return { ...config, dir, tenantsDir: path.resolve(dir, config.tenants) };
+  if (env.SANTRAL_STATE_DIR) config.state.dir = env.SANTRAL_STATE_DIR;
+  return {
+    ...config,
+    dir,
+    tenantsDir: path.resolve(dir, config.tenants),
+    stateDir: path.resolve(dir, config.state.dir),
+  };
 }

@@ -1,7 +1,11 @@
+import { AgentLinks } from "../agent/links.js";
+import { DEFAULT_ZONE } from "../agent/recent.js";
 import { createCache } from "../cache/create.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
 import { purgeAnswers } from "../cache/purge.js";
 import { DEFAULT_DIALECT, DIALECTS, type Dialect } from "../dialects/index.js";
+import { openFollowBackends } from "../follow/backends.js";
+import { CallFollow } from "../follow/follow.js";
 import type { Fields } from "../inbound/fields.js";
 import { createLimiters, type Limiters } from "../limits/limiters.js";
 import type { HubLogger } from "../log.js";
@@ -19,6 +23,26 @@ import { logReload, type ReloadReport, reloadTenants } from "./reload.js";
 import { Retiring } from "./retire.js";
 import { tenantError } from "./tenant-errors.js";
 
+/** The call's life after the answer, on the backends hub.yaml names. */
+function startFollow(hub: Hub, log: HubLogger): CallFollow {
+  const { config } = hub;
+  const timeZone = (id: string) => hub.tenant(id)?.config.timezone ?? DEFAULT_ZONE;
+  const backends = openFollowBackends(config, log, timeZone);
+  const links = new AgentLinks(backends.agents, { sessionTtl: config.agent.sessionTtl });
+  const follow = new CallFollow({
+    backends,
+    links,
+    tenant: (id) => hub.tenant(id),
+    cache: hub.cache,
+    metrics: hub.metrics,
+    log,
+    windowMs: config.events.window,
+    skewMs: config.events.skew,
+  });
+  hub.metrics.watchOutbox(() => backends.outbox.stats());
+  return follow;
+}
+
 export interface HubOptions {
   config: HubConfig;
   log: HubLogger;
@@ -27,6 +51,11 @@ export interface HubOptions {
   now?: () => Date;
   /** Where plugin packages are resolved from, besides each tenant file's directory. */
   resolveFrom?: string[];
+  /**
+   * Follow each call after its answer (events, cards, agents' pages, webhooks; see `CallFollow`): for the
+   * hub a server runs, not for one a CLI command starts to answer a single call. Default false.
+   */
+  follow?: boolean;
 }
 
 /** Every tenant the hub serves, by id and by DID, and how a request finds and proves its tenant. */
@@ -38,6 +67,8 @@ export class Hub {
   readonly metrics = new HubMetrics();
   /** Set on shutdown: `/readyz` answers 503 so a load balancer stops sending calls. */
   draining = false;
+  /** A call's life after its answer, when the hub was started with `follow`. */
+  follow: CallFollow | undefined;
   private byId = new Map<string, LiveTenant>();
   private byDid = new Map<string, LiveTenant>();
   private source: { env: Env; resolveFrom: string[] } = { env: {}, resolveFrom: [] };
@@ -68,6 +99,8 @@ export class Hub {
     hub.rates = new CallRates(options.config.rateLimit, options.log);
     hub.retiring = new Retiring(options.log);
     await hub.reload();
+    // after the tenants: jobs left in the outbox by the last run find their tenant
+    if (options.follow) hub.follow = startFollow(hub, options.log);
     return hub;
   }
 
@@ -107,6 +140,11 @@ export class Hub {
   /** True when the tenant may make one more call now; past its `rateLimit`, the call gets the step's fallback. */
   admit(tenant: LiveTenant, now: number): boolean {
     return this.rates.admit(tenant.config.id, tenant.config.rateLimit, now);
+  }
+
+  /** The tenant serving an id now, if any. */
+  tenant(id: string): LiveTenant | undefined {
+    return this.byId.get(id);
   }
 
   tenants(): LiveTenant[] {
@@ -169,6 +207,7 @@ export class Hub {
 
   async close(): Promise<void> {
     await this.reloading; // a pass still starting adapters would leave them open
+    await this.follow?.close(); // its running jobs may still need the adapters and the cache
     await Promise.allSettled([...this.tenants().map((t) => t.adapter.close?.()), this.retiring.closeAll()]);
     await this.cache.store.close();
     await this.limiters.close();

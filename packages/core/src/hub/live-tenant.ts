@@ -5,6 +5,7 @@ import type { Limiters } from "../limits/limiters.js";
 import type { MatchPolicy } from "../lookup/policy.js";
 import { loadPlugin } from "../plugins/load-plugin.js";
 import { type CompiledReply, compileReply, ReplyCompileError } from "../speech/render.js";
+import { compileTemplate, type Template } from "../speech/template.js";
 import { ConfigError, fromZodError } from "../tenants/errors.js";
 import { tokenBytes } from "../tenants/token.js";
 import type { ReplyConfig, StepConfig, TenantConfig } from "../tenants/types.js";
@@ -24,6 +25,8 @@ export interface LiveTenant {
    */
   readonly cacheHash: string;
   replies: Map<ReplyConfig, CompiledReply>;
+  /** The card's `card.link` template, compiled; absent when the file has none. */
+  cardLink?: Template;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function startTenant(
     policy: config.match,
     tokenBytes: token,
     replies,
+    ...(config.card.link ? { cardLink: compileTemplate(config.card.link) } : {}),
     // read per call: once a file is replaced, its "not found" answers are under keys no call asks for
     get cacheHash() {
       const now = adapter.data?.().version;

@@ -49,6 +49,22 @@ export async function readInbound(ctx: Context, limit: number): Promise<Inbound>
   return { fields: mergeFields(query, body as Record<string, unknown>), format };
 }
 
+/**
+ * The body of a webhook delivery (a PBX's call events): JSON or a form, as its fields, the query left out
+ * (it carries the token), with the same limits and refusals as a call's body. The dialect checks its shape.
+ */
+export async function readWebhookBody(ctx: Context, limit: number): Promise<unknown> {
+  const header = ctx.get("Content-Type");
+  const format = formatOf(ctx, header);
+  if (format === "get" || format === "xml") {
+    const what = format === "get" ? "no body" : "an XML body";
+    throw bodyError("unsupported_type", `the event came with ${what}: the PBX's event webhook POSTs JSON or a form`);
+  }
+  refuseEncoded(ctx.get("Content-Encoding"));
+  const text = await readText(ctx, header, limit);
+  return format === "form" ? parseForm(text, undefined, undefined, { maxKeys: FORM_PAIRS }) : parseJson(text);
+}
+
 /** The format of a request, from its method and Content-Type; a 415 for a body in any other type. */
 function formatOf(ctx: Context, header: string): InboundFormat {
   if (ctx.method === "GET" || ctx.method === "HEAD" || !hasBody(ctx)) return "get";

@@ -6,20 +6,23 @@ import type { HubConfig } from "../hub/config.js";
  * A connection to the hub's Redis (`cache:` in hub.yaml) for the rate limiters, built like the cache's:
  * no offline queue and short command time-outs, so a Redis outage costs a call nothing but the fallback.
  * The hub itself shares the cache's connection (see `createLimiters`); this one is for limiters on their own.
+ * `patient` is for work off the call path: it queues commands while reconnecting and waits longer for them.
  */
-export function connectRedis(cache: HubConfig["cache"]): Redis | Cluster {
+export function connectRedis(cache: HubConfig["cache"], mode: "fail-fast" | "patient" = "fail-fast"): Redis | Cluster {
   const retry = (times: number) => Math.min(100 * 2 ** times, 2000);
+  // patient: for work after the answer (calls, cards, agents' sessions), which may wait out a short outage
+  const patient = mode === "patient";
   const common: RedisOptions = {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: cache.commandTimeout,
+    enableOfflineQueue: patient,
+    maxRetriesPerRequest: patient ? 3 : 0,
+    commandTimeout: patient ? Math.max(cache.commandTimeout, 2000) : cache.commandTimeout,
     connectTimeout: 2000,
     retryStrategy: retry,
   };
   if (cache.cluster) {
     const nodes = cache.cluster.nodes.map(hostPort);
     return new Cluster(nodes, {
-      enableOfflineQueue: false,
+      enableOfflineQueue: patient,
       redisOptions: common,
       clusterRetryStrategy: retry,
       ...FAIL_FAST_CLUSTER,

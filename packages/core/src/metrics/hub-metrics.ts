@@ -122,6 +122,22 @@ export class HubMetrics {
     help: "when the tenant files were last read",
     registers: [this.registry],
   });
+  private readonly events = this.counter(
+    "santral_events_total",
+    "call events taken from the PBX's event webhook, by tenant and kind (ringing, answered, ended, ...)",
+    ["tenant", "kind"],
+  );
+  private readonly correlated = this.counter(
+    "santral_events_correlated_total",
+    "call events by how they found their call: id, caller (number and time), new (no routing call), none, duplicate",
+    ["tenant", "match"],
+  );
+  private readonly notifications = this.counter(
+    "santral_notifications_total",
+    "deliveries to the tenants' webhooks: sent, retried (a failed try, tried again later) or failed (dead)",
+    ["tenant", "outcome"],
+  );
+  private outboxGauges: { queued: Gauge; dead: Gauge; oldest: Gauge } | undefined;
   private defaults = false;
 
   constructor() {
@@ -180,6 +196,65 @@ export class HubMetrics {
       registers: [this.registry],
       collect: () => gauge.set(up() ? 1 : 0),
     });
+  }
+
+  /** A call event read from the PBX's webhook and queued. */
+  event(tenant: string, kind: string): void {
+    this.events.labels(tenant, kind).inc();
+  }
+
+  /** How a taken event found its call. */
+  eventCorrelated(tenant: string, match: "id" | "caller" | "new" | "none" | "duplicate"): void {
+    this.correlated.labels(tenant, match).inc();
+  }
+
+  notification(tenant: string, outcome: "sent" | "retried" | "failed"): void {
+    this.notifications.labels(tenant, outcome).inc();
+  }
+
+  /**
+   * The outbox per tenant, read at each scrape: jobs waiting (new or retrying), dead, and the oldest waiting
+   * one's age; stale figures are kept when the outbox cannot tell.
+   */
+  watchOutbox(
+    stats: () => Promise<{ tenant: string; queued: number; retrying: number; dead: number; oldestAgeMs: number }[]>,
+  ): void {
+    if (this.outboxGauges) return;
+    let last: Awaited<ReturnType<typeof stats>> = [];
+    const read = async () => {
+      last = await stats().catch(() => last);
+      return last;
+    };
+    const gauge = (name: string, help: string, value: (s: (typeof last)[number]) => number): Gauge => {
+      const g: Gauge = new Gauge({
+        name,
+        help,
+        labelNames: ["tenant"],
+        registers: [this.registry],
+        collect: async () => {
+          g.reset();
+          for (const row of await read()) g.labels(row.tenant).set(value(row));
+        },
+      });
+      return g;
+    };
+    this.outboxGauges = {
+      queued: gauge(
+        "santral_outbox_queued",
+        "outbox jobs waiting to run or to be retried, by tenant",
+        (r) => r.queued + r.retrying,
+      ),
+      dead: gauge(
+        "santral_outbox_dead",
+        "outbox jobs given up on, kept for an operator (santral-hub outbox)",
+        (r) => r.dead,
+      ),
+      oldest: gauge(
+        "santral_outbox_oldest_seconds",
+        "age of the oldest waiting outbox job, by tenant",
+        (r) => r.oldestAgeMs / 1000,
+      ),
+    };
   }
 
   /** Node's own metrics (memory, CPU, event loop lag, GC): once, for the hub a process serves. */

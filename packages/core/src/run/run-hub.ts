@@ -47,7 +47,8 @@ export async function runHub(opts: RunOptions): Promise<HubProcess> {
   if (opts.metricsPort !== undefined) config.metrics.port = opts.metricsPort;
   else if (opts.port === 0 && config.metrics.port === METRICS_PORT) config.metrics.port = 0;
   const log = opts.log ?? createLogger(config.log.level);
-  const hub = await Hub.start({ config, log, env, ...(opts.resolveFrom ? { resolveFrom: opts.resolveFrom } : {}) });
+  const resolveFrom = opts.resolveFrom ? { resolveFrom: opts.resolveFrom } : {};
+  const hub = await Hub.start({ config, log, env, follow: true, ...resolveFrom });
   hub.metrics.collectDefaults();
   const metricsHost = config.metrics.port === "call" ? config.listen.host : config.metrics.host;
   if (config.metrics.token === undefined && !isLoopback(metricsHost)) {
@@ -94,6 +95,7 @@ export async function runHub(opts: RunOptions): Promise<HubProcess> {
       log.info({ reason, inFlight: active.active() }, "shutting down: finishing the calls in flight");
       hub.draining = true;
       stopWatching();
+      hub.follow?.pages?.close(); // an agent's event stream never ends by itself: the drain would wait it out
       const { cut, uploads } = await drain(server, active, config.shutdown.grace);
       if (cut > 0) log.warn({ unfinished: cut, graceMs: config.shutdown.grace }, "calls cut short at shutdown");
       if (uploads > 0) log.info({ uploads }, "slow uploads closed at shutdown: their bodies had not arrived");

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument, type ScalarTag } from "yaml";
+import { literalSecrets } from "./after-schema.js";
 import { settleDids } from "./did.js";
 import { type Env, interpolateEnv, MissingEnvError } from "./env.js";
 import { ConfigError, type ConfigIssue } from "./errors.js";
@@ -43,7 +44,7 @@ export function parseTenantSource(source: string, file: string, env: Env = proce
   if (data === null || data === undefined) {
     throw new ConfigError(file, [{ path: "", message: "the file is empty; a tenant needs id, token, crm and steps" }]);
   }
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = literalSecrets(data);
   try {
     data = interpolateEnv(data, env);
   } catch (error) {

@@ -4,6 +4,7 @@ import { DEFAULT_DIALECT, DIALECTS, dialectNames } from "../dialects/index.js";
 import type { MatchPolicy } from "../lookup/policy.js";
 import { compileCondition, type Predicate } from "../rules/conditions.js";
 import { assertTimeZone } from "../rules/hours.js";
+import { cardSchema, notifySchema } from "./after-schema.js";
 import type { Condition } from "./condition-schema.js";
 import { normaliseDid } from "./did.js";
 import { ConfigError, fromZodError } from "./errors.js";
@@ -99,6 +100,8 @@ export function tenantSchema(codes: readonly string[] = [], dialect: Dialect = D
       .describe("how one caller is chosen when several records carry the number"),
     deadline: duration.default(1500).describe("how long the caller may wait for the CRM, for every step"),
     rateLimit: rateLimitSchema.optional().describe("calls per second this tenant may make; default: hub.yaml's"),
+    card: cardSchema.default({}).describe("the customer card an agent and the tenant's software get for each call"),
+    notify: z.array(notifySchema).default([]).describe("webhooks of the tenant's own software: each call's card"),
     steps: z
       .record(stepName, stepSchema(codes, dialect))
       .refine((steps) => Object.keys(steps).length > 0, "add at least one step")
@@ -177,6 +180,8 @@ function build(raw: TenantFile, file: string): TenantConfig {
     cache: { ttlMs: ttl, notFoundTtlMs: notFoundTtl, staleForMs: staleFor, lookupLimitMs: lookupLimit },
     match: toPolicy(raw.match),
     ...(raw.rateLimit ? { rateLimit: raw.rateLimit } : {}),
+    card: raw.card,
+    notify: raw.notify,
     steps,
     defaultStep,
   };

@@ -8,7 +8,7 @@ import { duration, strict, text } from "./fields.js";
  * A template, parsed and held to its limits (`TEMPLATE_LIMITS`) as the file loads, so a template that could
  * never render is refused at start, at reload and by `check`, with the key it is under.
  */
-function template<T extends z.ZodType<string | undefined>>(schema: T) {
+export function template<T extends z.ZodType<string | undefined>>(schema: T) {
   return schema.superRefine((source, ctx) => {
     if (source === undefined) return;
     try {

@@ -2,7 +2,7 @@
 export class ToolError extends Error {
   override readonly name = "ToolError";
   constructor(
-    readonly code: "memory_cache" | "unreachable" | "bad_number" | "unknown_plugin",
+    readonly code: "memory_cache" | "unreachable" | "bad_number" | "unknown_plugin" | "unknown_tenant" | "bad_input",
     message: string,
   ) {
     super(message);

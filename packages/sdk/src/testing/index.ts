@@ -13,6 +13,7 @@ import { lifecycleTests } from "./lifecycle.js";
 import { nearMissTests } from "./near-miss.js";
 import { notFoundTests } from "./not-found.js";
 import { phoneFormTests } from "./phone-forms.js";
+import { recordUrlTests } from "./record-url.js";
 import { CONFORMANCE_RECORDS } from "./records.js";
 import { sharedNumberTests } from "./shared-number.js";
 import type { Seeded, TestPluginOptions } from "./types.js";
@@ -58,5 +59,6 @@ export function testPlugin<S extends z.ZodType>(options: TestPluginOptions<S>): 
     customerNumberTests(suite);
     abortTests(suite);
     failureTests(suite);
+    recordUrlTests(suite);
   });
 }

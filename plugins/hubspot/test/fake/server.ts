@@ -42,10 +42,12 @@ export interface Seen {
 
 const SEARCH = /^\/crm\/v3\/objects\/(contacts|companies)\/search$/;
 const OWNER = /^\/crm\/v3\/owners\/(\d+)$/;
+export const ACCOUNT_DETAILS = "/account-info/v3/details";
 
 /**
  * A small HubSpot on 127.0.0.1 for the tests, in HubSpot's wire format: CRM search, owners, OAuth
- * refresh and token info, its error bodies, and the rate of searches each token sends per second.
+ * refresh and token info, account details, its error bodies, and the rate of searches each token sends
+ * per second.
  */
 export class FakeHubSpot {
   readonly store = new FakeStore();
@@ -67,6 +69,21 @@ export class FakeHubSpot {
    * before it is counted; later requests on the same connection arrive at once.
    */
   newConnectionMs = 0;
+  /**
+   * The account every token belongs to, as `GET /account-info/v3/details` describes it: an EU-hosted one,
+   * so that a link built from `uiDomain` differs from one that assumed app.hubspot.com.
+   */
+  readonly account = {
+    portalId: 4242,
+    accountType: "STANDARD",
+    timeZone: "Europe/Istanbul",
+    companyCurrency: "TRY",
+    additionalCurrencies: ["EUR", "USD"],
+    utcOffset: "+03:00",
+    utcOffsetMilliseconds: 10_800_000,
+    uiDomain: "app-eu1.hubspot.com",
+    dataHostingLocation: "eu1",
+  };
   private readonly connected = new WeakSet<object>();
   private readonly arrivals = new Map<string | undefined, number[]>();
   private readonly accounts = new FakeAccounts();
@@ -116,6 +133,11 @@ export class FakeHubSpot {
 
   searches(token?: string): Seen[] {
     return this.seen.filter((s) => SEARCH.test(s.path) && (token === undefined || s.token === token));
+  }
+
+  /** The account details requests received, answered or not. */
+  accountReads(): number {
+    return this.seen.filter((s) => s.path === ACCOUNT_DETAILS).length;
   }
 
   /** The most searches `token` sent within one wall-clock second, HubSpot's unit for its secondly limit. */
@@ -168,10 +190,12 @@ export class FakeHubSpot {
     if (oauth) return oauth;
     const object = SEARCH.exec(path)?.[1] as "contacts" | "companies" | undefined;
     const owner = OWNER.exec(path)?.[1];
-    if (!(method === "POST" && object) && !(method === "GET" && owner)) {
+    const details = method === "GET" && path === ACCOUNT_DETAILS;
+    if (!(method === "POST" && object) && !(method === "GET" && owner) && !details) {
       return { status: 404, body: ERRORS.notFound(`no route ${method} ${path}`) };
     }
-    const scope = object ? `crm.objects.${object}.read` : "crm.objects.owners.read";
+    // account details need a valid token, and no CRM scope
+    const scope = object ? `crm.objects.${object}.read` : owner ? "crm.objects.owners.read" : undefined;
     const refused = this.accounts.authenticate(token, scope);
     if (refused) return refused;
     if (object && this.overLimit(token)) {
@@ -186,6 +210,7 @@ export class FakeHubSpot {
       return faultAnswer(fault);
     }
     if (object) return search(this.store, object, body);
+    if (details) return { status: 200, body: { ...this.account } };
     const found = this.owners.get(owner ?? "");
     if (!found) return { status: 404, body: ERRORS.notFound(`Owner ${owner} not found`) };
     const times = { createdAt: "2023-01-01T00:00:00.000Z", updatedAt: "2024-01-01T00:00:00.000Z" };

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { parsePhone } from "@santral-hub/sdk";
 import type { CallEventKind, PbxCallEvent } from "../../calls/types.js";
 import { RequestError } from "../../errors/request-error.js";
+import type { EventReading } from "../dialect.js";
 
 /**
  * Netsantral's event webhook ("Webhook Santral Dinleme", NETSANTRAL.md "Call events") as `PbxCallEvent`s.
@@ -85,14 +86,6 @@ export class EventBodyError extends RequestError {
 export interface EventReadOptions {
   /** The zone of the CDR's local `bas`; default Europe/Istanbul, where Netsantral runs. */
   timeZone?: string;
-}
-
-export interface EventReading {
-  events: PbxCallEvent[];
-  /** Field names Netgsm does not document (as sent, at most 32): for the server to log once, never values. */
-  unknownFields: string[];
-  /** An undocumented `scenario`, when its name is a plain word safe to log; `?` when it is not. */
-  unknownScenario?: string;
 }
 
 /** A webhook body as the call's events. Throws an `EventBodyError` for a malformed body. */

@@ -1,8 +1,9 @@
 import { ownField } from "../../inbound/fields.js";
 import type { Dialect } from "../dialect.js";
 import { parseCall } from "./call.js";
-import { readEvents } from "./events.js";
+import { readEventBody } from "./events.js";
 import { refusal, reply, writeReply } from "./reply.js";
+import { exampleEvents } from "./simulate.js";
 import { TARGETS } from "./targets.js";
 
 /**
@@ -20,5 +21,6 @@ export const netsantral: Dialect = {
   reply,
   writeReply,
   refusal,
-  readEvents,
+  readEvents: readEventBody,
+  exampleEvents,
 };
