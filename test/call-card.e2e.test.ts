@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifySignature } from "../packages/core/src/notify/index.js";
-import { followConfig, postEvent, routingCall, startFollowingHub, startReceiver } from "./helpers/follow.js";
+import {
+  followConfig,
+  postEvent,
+  ringingEvent,
+  routingCall,
+  startFollowingHub,
+  startReceiver,
+} from "./helpers/follow.js";
 import { REPO } from "./helpers/hub.js";
 
 // The call's life after the answer, over real HTTP through a real hub on its embedded default (the SQLite
@@ -32,14 +39,6 @@ async function setUp(plan: number[] = []) {
   return { receiver, config, env: { DEMO_HOOK_SECRET: SECRET } };
 }
 
-const ringing = (id: string) => ({
-  pbx_num: "8503030303",
-  unique_id: id,
-  scenario: "Inbound_call",
-  customer_num: "05101234567",
-  internal_num: "101",
-  timestamp: String(Date.now()),
-});
 const cdr = (id: string) => ({
   bas: "2026-12-02 10:00:00",
   kimlik: 186641234,
@@ -60,7 +59,7 @@ describe("call events into the tenant's webhook", () => {
     cleanup.push(() => hub.shutdown());
     const id = "1733140000.4242";
     expect((await routingCall(hub.url, id)).status).toBe(200);
-    const event = ringing(id);
+    const event = ringingEvent(id);
     const first = await postEvent(hub.url, event);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ status: "ok", events: 1 });
@@ -110,7 +109,7 @@ describe("call events into the tenant's webhook", () => {
     const first = await startFollowingHub(config.dir, env);
     const id = "1733140000.777";
     expect((await routingCall(first.url, id)).status).toBe(200);
-    expect((await postEvent(first.url, ringing(id))).status).toBe(200);
+    expect((await postEvent(first.url, ringingEvent(id))).status).toBe(200);
     const until = Date.now() + 5000;
     while (receiver.tries < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(receiver.tries).toBeGreaterThan(0);
@@ -130,7 +129,7 @@ describe("call events into the tenant's webhook", () => {
     const { config, env } = await setUp();
     const hub = await startFollowingHub(config.dir, env);
     cleanup.push(() => hub.shutdown());
-    expect((await postEvent(hub.url, ringing("1.1"), "wrong-token")).status).toBe(401);
+    expect((await postEvent(hub.url, ringingEvent("1.1"), "wrong-token")).status).toBe(401);
     const list = await fetch(`${hub.url}/t/demo/events?token=demo-token-2026`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },

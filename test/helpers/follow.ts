@@ -93,6 +93,18 @@ export function routingCall(url: string, callId: string, caller = "05101234567")
   return fetch(`${url}/t/demo`, { method: "POST", body: new URLSearchParams(fields) });
 }
 
+/** Netsantral's `Inbound_call` for the demo's VIP ringing at extension 101. */
+export function ringingEvent(id: string): Record<string, unknown> {
+  return {
+    pbx_num: "8503030303",
+    unique_id: id,
+    scenario: "Inbound_call",
+    customer_num: "05101234567",
+    internal_num: "101",
+    timestamp: String(Date.now()),
+  };
+}
+
 /** One event webhook delivery, as JSON. */
 export function postEvent(url: string, body: Record<string, unknown>, token = "demo-token-2026"): Promise<Response> {
   return fetch(`${url}/t/demo/events?token=${encodeURIComponent(token)}`, {

@@ -221,9 +221,18 @@ export class HubMetrics {
   ): void {
     if (this.outboxGauges) return;
     let last: Awaited<ReturnType<typeof stats>> = [];
-    const read = async () => {
-      last = await stats().catch(() => last);
-      return last;
+    let reading: Promise<typeof last> | undefined;
+    // one read per scrape: prom-client collects the three gauges at once
+    const read = () => {
+      reading ??= stats()
+        .then(
+          (rows) => (last = rows),
+          () => last,
+        )
+        .finally(() => {
+          reading = undefined;
+        });
+      return reading;
     };
     const gauge = (name: string, help: string, value: (s: (typeof last)[number]) => number): Gauge => {
       const g: Gauge = new Gauge({
