@@ -40,6 +40,9 @@ const call = (caller: string) =>
     token: TOKEN,
   });
 const VIP = call("05101234567");
+let callNumber = 0;
+/** The VIP's call under a new `arama_id` each time: a call the hub follows is a new call. */
+const newVipCall = () => VIP.replace('"1.1"', `"${Date.now()}.${++callNumber}"`);
 
 interface Measured {
   /** Measured in turns with the webhook: the medians of each round's ratios to it. */
@@ -244,12 +247,32 @@ if (only("baselines")) {
     { name: "hand-written webhook (baseline)", script: "servers/webhook.ts", env: {}, opts: { body: VIP } },
     { name: "hub: cache hit, memory", script: hub, env: { CONFIG_DIR: memory }, opts: { body: VIP, deadline: 1500 } },
     { name: "hub: cache hit, redis", script: hub, env: { CONFIG_DIR: redis }, opts: { body: VIP, deadline: 1500 } },
+    {
+      name: "hub: cache hit, memory, new ids",
+      script: hub,
+      env: { CONFIG_DIR: memory },
+      opts: { bodies: newVipCall, deadline: 1500 },
+    },
+    {
+      name: "hub: cache hit, memory, following",
+      script: hub,
+      env: { CONFIG_DIR: memory, FOLLOW: "1" },
+      opts: { bodies: newVipCall, deadline: 1500 },
+    },
   ]);
   results.push(...turns);
-  const [, , memoryHit, redisHit] = turns as [Measured, Measured, Measured, Measured];
+  const [memoryHit, redisHit, newIds, following] = turns.slice(2) as [Measured, Measured, Measured, Measured];
+  const followCost = vs(following).rps / vs(newIds).rps;
+  // the hub is saturated on one core: the time a call takes more is the CPU following costs it
+  const followUs = (1 / following.rps - 1 / newIds.rps) * 1e6;
   checks.push(
     `${check(vs(memoryHit).rps >= 0.8 && vs(memoryHit).p99 <= 1.5)} cache hit in memory: ${vs(memoryHit).rps.toFixed(2)} × the webhook's req/s (≥ 0.80), p99 ${vs(memoryHit).p99.toFixed(2)} × its p99 (≤ 1.5); rounds: ${rounds(memoryHit)}`,
     `${check(vs(redisHit).rps >= 0.5)} cache hit in Redis: ${vs(redisHit).rps.toFixed(2)} × the webhook's req/s (≥ 0.50); rounds: ${rounds(redisHit)}`,
+    `· following each call (the routing call remembered after the reply, as \`santral-hub start\` does): ${followCost.toFixed(2)} × the same calls' req/s without (≈ ${followUs.toFixed(1)} µs of CPU per call); rounds: ${vs(
+      following,
+    )
+      .rounds.map((r, k) => (r / (vs(newIds).rounds[k] ?? r)).toFixed(2))
+      .join(", ")}`,
   );
 }
 

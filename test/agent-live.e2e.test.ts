@@ -95,6 +95,18 @@ describe("the agent's page through a real hub", () => {
       timeout: 5000,
     });
 
+    // the next call, timed from the event's delivery to the hub: on the page within a second
+    const next = `${Math.floor(Date.now() / 1000)}.${process.pid}`;
+    expect((await routingCall(hub.url, next)).status).toBe(200);
+    const posted = performance.now();
+    expect((await postEvent(hub.url, ringingEvent(next))).status).toBe(200);
+    await page.waitForFunction(
+      () => document.querySelector("#card.state-ringing .name")?.textContent === "AHMET YILMAZ",
+      null,
+      { timeout: 1000 },
+    );
+    console.info(`the next call's card on the page ${(performance.now() - posted).toFixed(0)} ms after its event`);
+
     const revoke = await santralHub(["agent", "revoke", "demo", "--extension", "101", "--config", config.dir]);
     expect(revoke.stdout).toMatch(/Revoked 1 link/);
     // the next call for 101 finds the page's session gone

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifySignature } from "../packages/core/src/notify/index.js";
+import { santralHub } from "./helpers/cli.js";
 import {
   followConfig,
   postEvent,
@@ -27,6 +28,7 @@ async function setUp(plan: number[] = []) {
   const receiver = await startReceiver(plan);
   cleanup.push(() => receiver.close());
   const config = followConfig({
+    hub: "metrics: { port: call }\n",
     demo: [
       'card: { link: "https://crm.example/musteri/{{ contact.id }}" }',
       "notify:",
@@ -101,6 +103,51 @@ describe("call events into the tenant's webhook", () => {
     expect(ended.card).toMatchObject({ state: "ended", ended: { durationSec: 42, disposition: "answered" } });
     expect(ended.card.ended.recordingUrl).toMatch(/^https:\/\/dosyaindir\.netgsm\.com\.tr\//);
     expect(both[1]?.headers["idempotency-key"]).not.toBe(delivery.headers["idempotency-key"]);
+
+    // what an operator sees: the counters, and the call by its id
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const counter = (name: string, labels: string) =>
+      Number(new RegExp(`^${name}\\{${labels}\\} (\\d+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
+    expect(counter("santral_events_total", 'tenant="demo",kind="ringing"')).toBe(1);
+    expect(counter("santral_events_total", 'tenant="demo",kind="ended"')).toBe(1);
+    expect(counter("santral_events_correlated_total", 'tenant="demo",match="id"')).toBe(2);
+    expect(counter("santral_events_correlated_total", 'tenant="demo",match="duplicate"')).toBe(1);
+    expect(counter("santral_notifications_total", 'tenant="demo",outcome="retried"')).toBe(2);
+    expect(counter("santral_notifications_total", 'tenant="demo",outcome="sent"')).toBe(2);
+
+    const explained = await santralHub(["explain", "demo", "--call", id, "--json", "--config", config.dir], { env });
+    expect(explained.stderr).toBe("");
+    const call = JSON.parse(explained.stdout);
+    expect(call).toMatchObject({
+      card: body.card.id,
+      state: "ended",
+      caller: "+905101234567",
+      contact: { id: "10001", name: "AHMET YILMAZ", vip: true, by: "routing" },
+      route: { step: "welcome", result: "extensions", redirect: "101" },
+      ended: { durationSec: 42, disposition: "answered" },
+    });
+    expect(call.events.map((e: { scenario: string }) => e.scenario)).toEqual(["Inbound_call", "cdr"]);
+    const tries = call.deliveries.map((d: { what: string; outcome: string; attempt: number }) => [
+      d.what,
+      d.outcome,
+      d.attempt,
+    ]);
+    expect(tries).toEqual([
+      ["call.ringing", "retrying", 1],
+      ["call.ringing", "retrying", 2],
+      ["call.ringing", "sent", 3],
+      ["call.ended", "sent", 1],
+    ]);
+    expect(call.deliveries[0].target).toBe(receiver.url);
+    expect(call.deliveries[0].detail).toMatch(/500/);
+    const report = await santralHub(["explain", "demo", "--call", `sip8-${id}`, "--config", config.dir], { env });
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain(`call ${body.card.id} (ended)`);
+    expect(report.stdout).toMatch(/why: rule 1 of step welcome matched: vip/);
+    expect(report.stdout).toMatch(/call\.ringing → http:\/\/127\.0\.0\.1:\d+\/hook {2}try 3, sent/);
+    const unknown = await santralHub(["explain", "demo", "--call", "no-such-call", "--config", config.dir], { env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no call "no-such-call" of tenant "demo"/);
   });
 
   it("delivers after a restart what it had taken but not yet delivered", async () => {
@@ -113,6 +160,9 @@ describe("call events into the tenant's webhook", () => {
     const until = Date.now() + 5000;
     while (receiver.tries < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(receiver.tries).toBeGreaterThan(0);
+    const waiting = await (await fetch(`${first.url}/metrics`)).text();
+    expect(waiting).toMatch(/^santral_outbox_queued\{tenant="demo"\} 1$/m);
+    expect(waiting).toMatch(/^santral_outbox_oldest_seconds\{tenant="demo"\} [\d.]+$/m);
     await first.shutdown();
     expect(receiver.deliveries).toHaveLength(0);
 
@@ -123,6 +173,10 @@ describe("call events into the tenant's webhook", () => {
     expect(deliveries).toHaveLength(1);
     const body = JSON.parse(deliveries[0]?.body ?? "{}");
     expect(body.card).toMatchObject({ event: "ringing", contact: { name: "AHMET YILMAZ" } });
+    // the routing call survived the restart too: the call's end finds it, with its route
+    expect((await postEvent(second.url, cdr(id))).status).toBe(200);
+    const ended = JSON.parse((await receiver.waitFor(2, 8000))[1]?.body ?? "{}");
+    expect(ended.card).toMatchObject({ id: body.card.id, state: "ended", route: { step: "welcome" } });
   });
 
   it("refuses an event with a wrong token and a body that is not an event, and takes an unknown scenario", async () => {

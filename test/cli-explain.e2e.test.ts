@@ -151,20 +151,23 @@ describe("santral-hub explain", { timeout: 60_000 }, () => {
   });
 
   it("exits 2 on bad usage, and 0 with --help", async () => {
-    const [missing, unknownOption, step, help] = await Promise.all([
+    const [missing, both, unknownOption, step, help] = await Promise.all([
       santralHub("explain", "demo"),
+      santralHub("explain", "demo", "05101234567", "--call", "1.1"),
       santralHub("explain", "demo", "05101234567", "--colour"),
       santralHub("explain", "demo", "05101234567", "--step", "satis"),
       santralHub("explain", "--help"),
     ]);
     expect(missing).toMatchObject({ code: 2, stdout: "" });
-    expect(missing.stderr).toContain("missing required argument 'number'");
+    expect(missing.stderr).toContain("missing NUMBER (or --call <id>)");
+    expect(both).toMatchObject({ code: 2, stdout: "" });
+    expect(both.stderr).toContain("give a NUMBER or --call, not both");
     expect(unknownOption).toMatchObject({ code: 2 });
     expect(unknownOption.stderr).toContain("unknown option '--colour'");
     expect(step.code).toBe(2);
     expect(step.stderr).toContain('tenant "demo" has no step "satis"; its steps are: welcome, musteri');
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("Usage: santral-hub explain [options] <tenant> <number...>");
+    expect(help.stdout).toContain("Usage: santral-hub explain [options] <tenant> [number...]");
     expect(help.stdout).toContain("in full");
   });
 });

@@ -1,4 +1,4 @@
-import type { ExplainedCandidate, Explanation } from "@santral-hub/core";
+import type { CallExplanation, ExplainedCandidate, Explanation } from "@santral-hub/core";
 
 // The operator's report: one section per stage, in the order a call goes through them. Numbers and names
 // are printed in full on purpose (see the command's help); the hub's logs mask them.
@@ -109,6 +109,69 @@ export function report(e: Explanation): string {
       `load ${t.load} · lookup ${t.lookup} · verify ${t.verify} · choose ${t.choose} · decide ${t.decide}`,
     ),
   ];
+  if (e.notes.length) lines.push("", "Notes", ...e.notes.map((n) => indent(`- ${n}`, 2)));
+  return `${lines.join("\n")}\n`;
+}
+
+/** The readable report of a followed call: times in the tenant's zone. */
+export function callReport(e: CallExplanation): string {
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone: e.timeZone,
+    dateStyle: "short",
+    timeStyle: "medium",
+  });
+  const at = (ms: number) => time.format(ms);
+  const lines = [
+    `santral-hub explain: tenant ${e.tenant}, call ${e.card} (${e.state})`,
+    line("Ids", e.pbxIds.join(", ") || "none"),
+    line("Began", `${at(e.startedAt)} (${e.timeZone})`),
+    line("Caller", e.caller ?? "withheld"),
+  ];
+  if (e.route) {
+    const { step, rule: r, result, redirect, reason } = e.route;
+    lines.push(
+      line(
+        "Route",
+        `step ${step}, ${r === "fallback" ? "fallback" : `rule #${r}`}: ${result}${redirect ? ` ${redirect}` : ""}`,
+      ),
+      indent(`why: ${reason}`),
+    );
+  } else lines.push(line("Route", "none: no routing step of the hub"));
+  const c = e.contact;
+  lines.push(
+    line(
+      "Contact",
+      c
+        ? `${c.id} ${c.name ?? "(no name)"}${c.vip ? " (VIP)" : ""}, found by the ${c.by === "routing" ? "routing step" : "events' lookup"}`
+        : "nobody recognised",
+    ),
+  );
+  const agent = [e.agent.extension && `extension ${e.agent.extension}`, e.agent.queue && `queue ${e.agent.queue}`];
+  if (agent.some(Boolean)) lines.push(line("Agent", agent.filter(Boolean).join(", ")));
+  if (e.ended) {
+    const { durationSec, disposition, recordingUrl } = e.ended;
+    const facts = [
+      disposition,
+      durationSec !== undefined && `${durationSec} s`,
+      recordingUrl && `recording ${recordingUrl}`,
+    ];
+    lines.push(line("Ended", facts.filter(Boolean).join(", ")));
+  }
+  lines.push("", `Events (${e.events.length})`);
+  for (const ev of e.events) {
+    const facts = [
+      ev.extension && `ext ${ev.extension}`,
+      ev.queue && `queue ${ev.queue}`,
+      ev.digits && `keys ${ev.digits}`,
+    ];
+    const more = facts.filter(Boolean).join(", ");
+    lines.push(indent(`${at(ev.at)}  ${ev.scenario} → ${ev.kind}${more ? `  (${more})` : ""}`, 2));
+  }
+  lines.push("", `Deliveries (${e.deliveries.length})`);
+  for (const d of e.deliveries) {
+    const detail = d.detail ? `: ${d.detail}` : "";
+    lines.push(indent(`${at(d.at)}  ${d.what} → ${d.target}  try ${d.attempt}, ${d.outcome}${detail}`, 2));
+  }
   if (e.notes.length) lines.push("", "Notes", ...e.notes.map((n) => indent(`- ${n}`, 2)));
   return `${lines.join("\n")}\n`;
 }

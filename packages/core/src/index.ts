@@ -1,9 +1,11 @@
 export type { AgentLinkInfo } from "./agent/types.js";
 export type { CallEvent, Decision, InboundFormat } from "./call.js";
+export type { Delivery } from "./calls/store.js";
 export type { Card, PbxCallEvent } from "./calls/types.js";
 export { DEFAULT_DIALECT, DIALECTS, type Dialect, type RoutingTarget, type WireReply } from "./dialects/index.js";
 export { REQUEST_ERRORS, type RequestErrorCode } from "./errors/codes.js";
 export { RequestError } from "./errors/request-error.js";
+export { type CallExplanation, type ExplainCallOptions, explainCall } from "./explain/call.js";
 export {
   ExplainError,
   type ExplainedCandidate,

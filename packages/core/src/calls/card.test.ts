@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { compileTemplate } from "../speech/template.js";
 import { buildCard, displayPhone } from "./card.js";
 import { AHMET, callEvent, routedCall, T0 } from "./fixture.js";
-import { MemoryCallStore } from "./memory-store.js";
+import { LocalCallStore } from "./local-store.js";
 import { CallTracker, type TrackedCall } from "./tracker.js";
 import type { PbxCallEvent, RoutedCall } from "./types.js";
 
 /** The call as the tracker has it after these events of a routing call (or of none). */
 async function tracked(routed: RoutedCall | undefined, ...events: PbxCallEvent[]): Promise<TrackedCall> {
-  const tracker = new CallTracker({ store: new MemoryCallStore({ ttlMs: 3_600_000 }) });
+  const tracker = new CallTracker({ store: new LocalCallStore({ ttlMs: 3_600_000 }) });
   if (routed) await tracker.remember(routed);
   let last: TrackedCall | undefined;
   for (const event of events) {

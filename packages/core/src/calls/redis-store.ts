@@ -3,8 +3,10 @@ import {
   type CallRecord,
   type CallStore,
   DEFAULT_CALL_TTL_MS,
+  type Delivery,
   MAX_CALLER_CALLS,
   MAX_EVENTS,
+  type StartedBy,
   type StoredCall,
 } from "./store.js";
 import type { PbxCallEvent } from "./types.js";
@@ -29,7 +31,7 @@ return ARGV[1]
 
 /**
  * Calls in Redis, shared by every hub node: an event taken by one node finds the routing call another
- * answered. A call is a hash (its record) and a list (its events); PBX ids and a sorted set per caller
+ * answered. A call is a hash (its record) and two lists (its events, its deliveries); PBX ids and a sorted set per caller
  * point at it. Every key of a tenant carries the tenant as its hash tag, so a call's keys sit on one Redis
  * Cluster slot and its MULTIs and MGETs run there.
  */
@@ -73,6 +75,7 @@ export class RedisCallStore implements CallStore {
       .multi()
       .hgetall(this.key(tenant, "call", cardId))
       .lrange(this.key(tenant, "events", cardId), 0, -1)
+      .lrange(this.key(tenant, "deliveries", cardId), 0, -1)
       .exec()
       .then(failed);
     const hash = replies[0] as Record<string, string>;
@@ -87,20 +90,34 @@ export class RedisCallStore implements CallStore {
     if (hash.routed) record.routed = JSON.parse(hash.routed);
     if (hash.contact) record.contact = JSON.parse(hash.contact);
     const events = (replies[1] as string[]).map((text) => JSON.parse(text) as PbxCallEvent);
-    return { record, events };
+    const deliveries = (replies[2] as string[]).map((text) => JSON.parse(text) as Delivery);
+    return { record, events, deliveries };
   }
 
   async deleteCall(tenant: string, cardId: string): Promise<void> {
-    await this.client.del(this.key(tenant, "call", cardId), this.key(tenant, "events", cardId));
+    await this.client.del(
+      this.key(tenant, "call", cardId),
+      this.key(tenant, "events", cardId),
+      this.key(tenant, "deliveries", cardId),
+    );
   }
 
   async addEvent(tenant: string, cardId: string, event: PbxCallEvent): Promise<void> {
-    const events = this.key(tenant, "events", cardId);
+    await this.append(tenant, cardId, "events", event);
+  }
+
+  async addDelivery(tenant: string, cardId: string, delivery: Delivery): Promise<void> {
+    await this.append(tenant, cardId, "deliveries", delivery);
+  }
+
+  /** Appends to one of a call's lists, the oldest past `MAX_EVENTS` dropped; the call lives on. */
+  private async append(tenant: string, cardId: string, list: "events" | "deliveries", item: object): Promise<void> {
+    const key = this.key(tenant, list, cardId);
     await this.client
       .multi()
-      .rpush(events, JSON.stringify(event))
-      .ltrim(events, -MAX_EVENTS, -1)
-      .pexpire(events, this.ttl)
+      .rpush(key, JSON.stringify(item))
+      .ltrim(key, -MAX_EVENTS, -1)
+      .pexpire(key, this.ttl)
       .pexpire(this.key(tenant, "call", cardId), this.ttl)
       .exec()
       .then(failed);
@@ -116,19 +133,22 @@ export class RedisCallStore implements CallStore {
     return bound.find((cardId): cardId is string => cardId !== null);
   }
 
-  async addCaller(tenant: string, e164: string, cardId: string, at: number): Promise<void> {
-    const key = this.key(tenant, "caller", e164);
-    await this.client
-      .multi()
-      .zadd(key, at, cardId)
-      .zremrangebyrank(key, 0, -(MAX_CALLER_CALLS + 1))
-      .pexpire(key, this.ttl)
-      .exec()
-      .then(failed);
+  async addCaller(tenant: string, e164: string, cardId: string, at: number, startedBy: StartedBy): Promise<void> {
+    const keys = [this.key(tenant, "caller", e164)];
+    if (startedBy === "event") keys.push(this.key(tenant, "caller-by-event", e164));
+    const multi = this.client.multi();
+    for (const key of keys) {
+      multi
+        .zadd(key, at, cardId)
+        .zremrangebyrank(key, 0, -(MAX_CALLER_CALLS + 1))
+        .pexpire(key, this.ttl);
+    }
+    await multi.exec().then(failed);
   }
 
-  async callerCalls(tenant: string, e164: string, from: number, to: number): Promise<string[]> {
-    return this.client.zrevrangebyscore(this.key(tenant, "caller", e164), to, from);
+  async callerCalls(tenant: string, e164: string, from: number, to: number, startedBy?: "event"): Promise<string[]> {
+    const key = this.key(tenant, startedBy === "event" ? "caller-by-event" : "caller", e164);
+    return this.client.zrevrangebyscore(key, to, from);
   }
 }
 

@@ -21,10 +21,26 @@ export interface CallRecord {
   contact?: Contact;
 }
 
+/** One try to hand a call on: a signed webhook delivery (later, a CRM call log), for `explain`. */
+export interface Delivery {
+  /** Where to: the webhook's URL without its query, or the CRM. */
+  target: string;
+  /** What was sent: `call.ringing`, `call.ended`, ... */
+  what: string;
+  outcome: "sent" | "retrying" | "failed";
+  /** 1 for the first try. */
+  attempt: number;
+  at: number;
+  /** Why it failed, or what the other side answered (a record id). */
+  detail?: string;
+}
+
 export interface StoredCall {
   record: CallRecord;
   /** In the order they were taken (not their own time order). */
   events: PbxCallEvent[];
+  /** In the order they were tried. */
+  deliveries: Delivery[];
 }
 
 /**
@@ -33,7 +49,7 @@ export interface StoredCall {
  * (`claim`, `bindId`, `addEvent`); the tracker builds correlation on top.
  */
 export interface CallStore {
-  readonly kind: "memory" | "redis";
+  readonly kind: "local" | "redis";
   /** Sets `name` unless it is set, in one step: true for the caller that set it. Lives `ttlMs` (default the store's). */
   claim(tenant: string, name: string, ttlMs?: number): Promise<boolean>;
   release(tenant: string, name: string): Promise<void>;
@@ -43,20 +59,30 @@ export interface CallStore {
   deleteCall(tenant: string, cardId: string): Promise<void>;
   /** Appends an event to the call (the oldest go past `MAX_EVENTS`). */
   addEvent(tenant: string, cardId: string, event: PbxCallEvent): Promise<void>;
+  /** Appends a delivery's outcome to the call (the oldest go past `MAX_EVENTS`). */
+  addDelivery(tenant: string, cardId: string, delivery: Delivery): Promise<void>;
   /** Binds a PBX id to a call unless it is bound already; returns the call it is bound to. */
   bindId(tenant: string, pbxId: string, cardId: string): Promise<string>;
   /** The call the first of these ids that is bound belongs to. */
   findId(tenant: string, pbxIds: readonly string[]): Promise<string | undefined>;
-  /** Notes that a call of this caller began at `at`. */
-  addCaller(tenant: string, e164: string, cardId: string, at: number): Promise<void>;
-  /** This caller's calls that began within [from, to], the latest first. */
-  callerCalls(tenant: string, e164: string, from: number, to: number): Promise<string[]>;
+  /** Notes that a call of this caller began at `at`, started by the hub's routing answer or by an event. */
+  addCaller(tenant: string, e164: string, cardId: string, at: number, startedBy: StartedBy): Promise<void>;
+  /**
+   * This caller's calls that began within [from, to], the latest first; with `startedBy: "event"`, only those
+   * an event started (few: a routing call looks among them without reading every call of a frequent caller).
+   */
+  callerCalls(tenant: string, e164: string, from: number, to: number, startedBy?: "event"): Promise<string[]>;
 }
+
+export type StartedBy = "routing" | "event";
 
 /** How long a call is remembered after its last event, unless the hub says otherwise: longer than any call. */
 export const DEFAULT_CALL_TTL_MS = 4 * 3_600_000;
 
-/** Events kept per call: a real call has a handful; a PBX looping on one call must not grow it without end. */
+/**
+ * Events (and deliveries) kept per call: a real call has a handful; a PBX looping on one call must not grow
+ * it without end.
+ */
 export const MAX_EVENTS = 100;
 /** Calls kept per caller for matching by number: the latest few are the only ones a window can pick. */
 export const MAX_CALLER_CALLS = 20;

@@ -3,7 +3,7 @@ import type { Contact, Phone } from "@santral-hub/sdk";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AHMET, CALLER, callEvent, routedCall, T0 } from "./fixture.js";
-import { MemoryCallStore } from "./memory-store.js";
+import { LocalCallStore } from "./local-store.js";
 import { RedisCallStore } from "./redis-store.js";
 import type { CallStore } from "./store.js";
 import { CallTracker, type Taken, type TrackedCall } from "./tracker.js";
@@ -39,7 +39,7 @@ function redisStore(ttlMs = HOUR, prefix = newPrefix(), client = redis): RedisCa
 }
 
 const BACKENDS: Record<string, () => CallStore> = {
-  memory: () => new MemoryCallStore({ ttlMs: HOUR }),
+  local: () => new LocalCallStore({ ttlMs: HOUR }),
   redis: () => redisStore(),
 };
 
@@ -255,9 +255,11 @@ describe("CallTracker: two hub nodes on one Redis", () => {
 });
 
 describe("CallTracker forgets calls after its TTL", () => {
-  it("in memory", async () => {
+  it("in this process", async () => {
     let now = 1_000;
-    const tracker = new CallTracker({ store: new MemoryCallStore({ ttlMs: 4 * HOUR, now: () => now }) });
+    const tracker = new CallTracker({
+      store: new LocalCallStore({ ttlMs: 4 * HOUR, now: () => now }),
+    });
     const cardId = await tracker.remember(routedCall());
     now += 3 * HOUR;
     expect(await tracker.get("acme", cardId)).toBeDefined();

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { type Contact, type Logger, type Phone, parsePhone } from "@santral-hub/sdk";
 import { type CallFacts, callStart, foldEvents, stateRank } from "./fold.js";
-import type { CallRecord, CallStore, StoredCall } from "./store.js";
+import type { CallRecord, CallStore, Delivery, StoredCall } from "./store.js";
 import type { PbxCallEvent, RoutedCall } from "./types.js";
 
 export interface CallTrackerOptions {
@@ -28,6 +28,8 @@ export interface TrackedCall {
   /** Where the lookup of a call that never passed a routing step stands. */
   lookup: CallRecord["lookup"];
   events: PbxCallEvent[];
+  /** Each try to hand the call on (webhooks, the CRM's call log), in the order tried. */
+  deliveries: Delivery[];
   facts: CallFacts;
 }
 
@@ -97,7 +99,7 @@ export class CallTracker {
         await store.putCall({ tenant, cardId, routed });
       }
     }
-    if (routed.caller) await store.addCaller(tenant, routed.caller, cardId, routed.at);
+    if (routed.caller) await store.addCaller(tenant, routed.caller, cardId, routed.at, "routing");
     return cardId;
   }
 
@@ -136,10 +138,15 @@ export class CallTracker {
     return stored && tracked(stored);
   }
 
-  /** A call by one of its PBX ids (`arama_id`, `unique_id`, ...): for `explain`. */
-  async find(tenant: string, pbxId: string): Promise<TrackedCall | undefined> {
-    const cardId = await this.store.findId(tenant, [pbxId]);
-    return cardId === undefined ? undefined : this.get(tenant, cardId);
+  /** A call by one of its PBX ids (`arama_id`, `unique_id`, ...) or its card id: for `explain`. */
+  async find(tenant: string, id: string): Promise<TrackedCall | undefined> {
+    const cardId = await this.store.findId(tenant, [id]);
+    return this.get(tenant, cardId ?? id);
+  }
+
+  /** Notes a try to hand a call on, for `explain`. */
+  async delivered(tenant: string, cardId: string, delivery: Delivery): Promise<void> {
+    await this.store.addDelivery(tenant, cardId, delivery);
   }
 
   private async correlate(
@@ -171,7 +178,7 @@ export class CallTracker {
         return { cardId: bound, match: "id" };
       }
     }
-    if (caller) await store.addCaller(tenant, caller, cardId, start);
+    if (caller) await store.addCaller(tenant, caller, cardId, start, "event");
     return { cardId, match: "new" };
   }
 
@@ -180,7 +187,7 @@ export class CallTracker {
    * before the hub had remembered its answer, and the ids disagree.
    */
   private async unrouted(tenant: string, caller: string, at: number): Promise<string | undefined> {
-    for (const cardId of await this.store.callerCalls(tenant, caller, at - this.skewMs, at + this.windowMs)) {
+    for (const cardId of await this.store.callerCalls(tenant, caller, at - this.skewMs, at + this.windowMs, "event")) {
       const call = await this.store.getCall(tenant, cardId);
       if (call && !call.record.routed) return cardId;
     }
@@ -236,12 +243,13 @@ function couldBe(call: StoredCall, event: PbxCallEvent): boolean {
   return event.ids.length === 0 || !call.events.some((e) => e.kind === "ringing" && e.ids.length > 0);
 }
 
-function tracked({ record, events }: StoredCall): TrackedCall {
+function tracked({ record, events, deliveries }: StoredCall): TrackedCall {
   const call: TrackedCall = {
     tenant: record.tenant,
     cardId: record.cardId,
     lookup: record.lookup,
     events,
+    deliveries,
     facts: foldEvents(events),
   };
   if (record.routed) call.routed = record.routed;

@@ -7,7 +7,7 @@ import type { StepConfig, TenantConfig } from "../tenants/types.js";
 export class ExplainError extends Error {
   override readonly name = "ExplainError";
   constructor(
-    readonly code: "unknown_tenant" | "broken_tenant" | "unknown_step",
+    readonly code: "unknown_tenant" | "broken_tenant" | "unknown_step" | "unknown_call",
     message: string,
   ) {
     super(message);

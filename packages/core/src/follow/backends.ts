@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "@santral-hub/sdk";
 import type { Cluster, Redis } from "ioredis";
@@ -10,7 +10,7 @@ import { openAgentDatabase } from "../agent/sqlite.js";
 import { SqliteRecentCards } from "../agent/sqlite-recent.js";
 import { SqliteAgentStore } from "../agent/sqlite-store.js";
 import type { AgentStore, CardBus } from "../agent/types.js";
-import { MemoryCallStore } from "../calls/memory-store.js";
+import { LocalCallStore } from "../calls/local-store.js";
 import { RedisCallStore } from "../calls/redis-store.js";
 import type { CallStore } from "../calls/store.js";
 import type { HubConfig } from "../hub/config.js";
@@ -32,7 +32,7 @@ export interface FollowBackends {
 
 /**
  * The backends `hub.yaml` asks for: with Redis, shared by every hub node (a card reaches an agent on any
- * node, one outbox queue); on the embedded default, this process's memory and two SQLite files in
+ * node, one outbox queue); on the embedded default, this process's memory and three SQLite files in
  * `state.dir`, which survive a restart.
  */
 export function openFollowBackends(
@@ -75,17 +75,19 @@ export function openFollowBackends(
   mkdirSync(config.stateDir, { recursive: true });
   const db = openAgentDatabase(path.join(config.stateDir, "agents.sqlite"));
   const outbox = new SqliteOutbox({ file: path.join(config.stateDir, "outbox.sqlite"), retry, log });
+  const calls = new LocalCallStore({ file: path.join(config.stateDir, "calls.sqlite") });
   const bus = new LocalCardBus(new SqliteRecentCards(db, { timeZone }), (error) =>
     log.warn({ err: (error as Error).message }, "agent page: a card could not be kept among today's"),
   );
   return {
     kind: "embedded",
-    calls: new MemoryCallStore(),
+    calls,
     bus,
     agents: new SqliteAgentStore(db),
     outbox,
     async close() {
       await Promise.allSettled([outbox.close(), bus.close()]);
+      calls.close();
       db.close();
     },
   };
@@ -122,4 +124,24 @@ function watchErrors(client: Redis | Cluster, log: Logger): void {
 /** bullmq's connection, as hub.yaml's `cache:` names the Redis. */
 function outboxConnection(config: HubConfig) {
   return { url: config.cache.url ?? "redis://127.0.0.1:6379" };
+}
+
+/**
+ * Only the calls, for `santral-hub explain --call` beside a running hub; undefined when the embedded hub has
+ * kept none yet (its file is missing).
+ */
+export function openCallStore(config: HubConfig): { store: CallStore; where: string; close(): void } | undefined {
+  if (config.cache.backend === "redis") {
+    const client: Redis | Cluster = connectRedis(config.cache, "patient");
+    client.on("error", () => {}); // a command that cannot run rejects: the CLI says so
+    return {
+      store: new RedisCallStore({ client, prefix: FOLLOW_PREFIX }),
+      where: "Redis",
+      close: () => client.disconnect(),
+    };
+  }
+  const file = path.join(config.stateDir, "calls.sqlite");
+  if (!existsSync(file)) return undefined;
+  const store = new LocalCallStore({ file });
+  return { store, where: file, close: () => store.close() };
 }

@@ -7,6 +7,7 @@ import { cacheKey } from "../cache/key.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
 import type { CallEvent, Decision } from "../call.js";
 import { buildCard, type CardOptions } from "../calls/card.js";
+import type { Delivery } from "../calls/store.js";
 import { CallTracker, eventKey, type TrackedCall } from "../calls/tracker.js";
 import type { Card, PbxCallEvent, RoutedCall } from "../calls/types.js";
 import type { LiveTenant } from "../hub/live-tenant.js";
@@ -26,6 +27,8 @@ interface EventJob {
 
 /** A notification as the outbox keeps it: the body is fixed when queued, so every try sends the same. */
 interface NotifyJob {
+  /** The call's card id, under which `explain` finds the delivery. */
+  card?: string;
   /** Which of the tenant's webhooks: a digest of its URL (the secret is read from the tenant at send time). */
   hook: string;
   event: string;
@@ -176,7 +179,7 @@ export class CallFollow {
       event: { kind: event.kind, scenario: event.scenario, at: new Date(event.at).toISOString() },
       card,
     });
-    const payload: NotifyJob = { hook: hookId, event: `call.${event.kind}`, key, body };
+    const payload: NotifyJob = { card: card.id, hook: hookId, event: `call.${event.kind}`, key, body };
     await this.outbox.add({ id: `notify:${tenant}:${hookId}:${key}`, kind: "notify", tenant, payload });
   }
 
@@ -186,16 +189,32 @@ export class CallFollow {
     const { metrics } = this.options;
     const hook = tenant.config.notify.find((h) => hookIdOf(h) === job.payload.hook);
     if (!hook) throw new PermanentFailure("the tenant's file no longer lists this webhook");
-    const { body, key, event } = job.payload;
+    const { body, key, event, card } = job.payload;
+    const noted = (outcome: Delivery["outcome"], detail?: string) => {
+      if (!card) return;
+      const delivery: Delivery = {
+        target: withoutQuery(hook.url),
+        what: event,
+        outcome,
+        attempt: job.attempts + 1,
+        at: Date.now(),
+      };
+      if (detail) delivery.detail = detail;
+      this.tracker.delivered(job.tenant, card, delivery).catch((error: Error) => {
+        this.options.log.warn({ tenant: job.tenant, card, err: error.message }, "could not note a delivery");
+      });
+    };
     try {
       await deliver(
         { url: hook.url, secret: hook.secret, timeoutMs: hook.timeout },
         { body, idempotencyKey: key, event },
       );
       metrics.notification(job.tenant, "sent");
+      noted("sent");
     } catch (error) {
       const permanent = error instanceof DeliveryError && !error.retryable;
       metrics.notification(job.tenant, permanent ? "failed" : "retried");
+      noted(permanent ? "failed" : "retrying", (error as Error).message);
       throw permanent ? new PermanentFailure((error as Error).message) : error;
     }
   }
@@ -240,6 +259,12 @@ export class CallFollow {
     this.pages?.close();
     await this.options.backends.close();
   }
+}
+
+/** A webhook's URL as `explain` shows it: its query may hold a token. */
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }
 
 /** A webhook's id in the outbox: its URL's digest, so a queued delivery finds it again after a reload. */
