@@ -49,11 +49,15 @@ export interface StartedHub {
 }
 
 /** `santral-hub start` on `configDir`, on free ports (call and metrics); resolves once `/healthz` answers. */
-export async function startCli(configDir: string, extraArgs: string[] = []): Promise<StartedHub> {
+export async function startCli(
+  configDir: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<StartedHub> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, "start", "--config", configDir, "--port", String(port), ...extraArgs], {
     cwd: REPO,
-    env: cleanEnv({ METRICS_PORT: "0" }), // hubs started side by side must not all take the default 9464
+    env: cleanEnv({ METRICS_PORT: "0", ...env }), // hubs started side by side must not all take the default 9464
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -27,9 +27,35 @@ export interface Cli {
 
 export const CONFIG_OPTION = ["--config <dir>", "the config directory (default: $CONFIG_DIR, else ./config)"] as const;
 
+/** For an option given several times (`--queue a --queue b`): every value, in order. */
+export function collect(value: string, list: string[]): string[] {
+  return [...list, value];
+}
+
 /** `--port 3000`: a whole number from 0 to 65535. */
 export function portNumber(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError("not a port number (0 to 65535)");
   return port;
+}
+
+/**
+ * Runs one operator tool of core's: exits 0 when it is done, else says why on stderr and exits as its
+ * `ToolError` code says (bad input 2, an unknown tenant 1, out of reach 3).
+ */
+export async function runTool(
+  cli: Cli,
+  name: string,
+  work: (core: typeof import("@santral-hub/core")) => Promise<void>,
+): Promise<void> {
+  // loaded here, not at the top: the hub's modules take a second or two, which --help need not wait for
+  const core = await import("@santral-hub/core");
+  try {
+    await work(core);
+    cli.exit(EXIT.ok);
+  } catch (error) {
+    cli.io.err(`santral-hub ${name}: ${(error as Error).message}\n`);
+    const code = error instanceof core.ToolError ? error.code : "";
+    cli.exit(code === "bad_input" ? EXIT.usage : code === "unknown_tenant" ? EXIT.tenant : EXIT.unreachable);
+  }
 }

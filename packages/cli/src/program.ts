@@ -8,6 +8,7 @@ import { registerCheckCommand } from "./commands/check.js";
 import { registerEventsCommands } from "./commands/events.js";
 import { registerExplainCommand } from "./commands/explain.js";
 import { registerLookupCommand } from "./commands/lookup.js";
+import { registerOutboxCommands } from "./commands/outbox.js";
 import { registerPluginCommands } from "./commands/plugin.js";
 import { registerStartCommand } from "./commands/start.js";
 import { registerTenantCommands } from "./commands/tenant.js";
@@ -42,6 +43,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   registerExplainCommand(program, cli);
   registerEventsCommands(program, cli);
   registerAgentCommands(program, cli);
+  registerOutboxCommands(program, cli);
 
   try {
     await program.parseAsync(argv, { from: "user" });

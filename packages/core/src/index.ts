@@ -31,6 +31,7 @@ export type { TenantConfig } from "./tenants/types.js";
 export { createAgentLink, listAgentLinks, revokeAgentLinks } from "./tools/agent-links.js";
 export { type CheckReport, checkConfig, type TenantCheck } from "./tools/check.js";
 export { type CacheState, type LookupResult, lookupNumber } from "./tools/lookup-number.js";
+export { dropDead, type OutboxReport, outboxReport, retryDead } from "./tools/outbox.js";
 export { type ConfigSchema, pluginConfigSchema } from "./tools/plugin-schema.js";
 export { purgeCache } from "./tools/purge-cache.js";
 export { ToolError } from "./tools/tool-error.js";

@@ -1,3 +1,4 @@
+export type { CallLog, LoggedCall } from "./call-log.js";
 export { duration } from "./config.js";
 export type { Contact, LookupQuery } from "./contact.js";
 export { CRM_ERROR_KINDS, CrmError, type CrmErrorKind, isCrmError } from "./errors.js";

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { CallLog, LoggedCall } from "./call-log.js";
 import type { Contact, LookupQuery } from "./contact.js";
 
 /** The version of this contract; core refuses a plugin built against another major. */
@@ -35,6 +36,15 @@ export interface CrmAdapter {
    * when the CRM failed.
    */
   recordUrl?(contact: Contact, ctx: LookupContext): Promise<string | undefined>;
+  /**
+   * Writes an ended call into the CRM's history (a Salesforce Task, a HubSpot call, a row), on the contact
+   * core recognised; `contact` is null for a caller nobody recognised (the tenant chose to log those).
+   * Core calls it off the answer path, from its durable outbox, and again after a failure: it must be
+   * idempotent by `call.id` (an upsert by an external id, a unique key), so a call is one record however
+   * often it runs, concurrent runs included. Throws a `CrmError` when the CRM refused or did not answer:
+   * never resolves without having written (or found) the record. Must honour `ctx.signal`.
+   */
+  logCall?(call: CallLog, contact: Contact | null, ctx: LookupContext): Promise<LoggedCall>;
   /** Release connections, timers and watchers. */
   close?(): Promise<void>;
   /**
@@ -108,6 +118,8 @@ export interface Capabilities {
   timestamps?: boolean;
   /** `true`: the adapter has `recordUrl`, and the kit's record URL cases run for it. */
   recordUrl?: boolean;
+  /** `true`: the adapter has `logCall` (given the config's write settings), and the kit's call log cases run. */
+  callLog?: boolean;
 }
 
 export interface Plugin<S extends z.ZodType = z.ZodType> {

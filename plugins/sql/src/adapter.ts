@@ -1,7 +1,9 @@
 import {
+  type CallLog,
   type Contact,
   type CrmAdapter,
   CrmError,
+  type LoggedCall,
   type Logger,
   type LookupContext,
   type LookupQuery,
@@ -26,16 +28,31 @@ export interface SqlAdapterOptions {
   phoneQuery: ParsedQuery;
   customerQuery: ParsedQuery | undefined;
   lease: Lease;
+  /** The call log's INSERT and its own, writable database: set when the tenant enables `callLog`. */
+  callLog?: { insert: ParsedQuery; lease: Lease };
   errors: Omit<ErrorContext, "where">;
   log: Logger;
 }
+
+// A second INSERT of one call, where the tenant's statement has no ON CONFLICT or IGNORE: already written
+const DUPLICATE: Record<string, (e: { code?: unknown; errno?: unknown }) => boolean> = {
+  postgres: (e) => e.code === "23505",
+  mysql: (e) => e.errno === 1062,
+  sqlite: (e) => e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY",
+};
 
 /** Runs the tenant's query per lookup on the shared database, and maps the rows to contacts. */
 export class SqlAdapter implements CrmAdapter {
   /** The mapping resolved against each query's result columns, per column list seen. */
   private readonly resolved = new Map<string, Map<string, string>>();
 
-  constructor(private readonly o: SqlAdapterOptions) {}
+  /** Present when the tenant's config has `callLog`: core writes call logs only through an adapter that has it. */
+  readonly logCall?: (call: CallLog, contact: Contact | null, ctx: LookupContext) => Promise<LoggedCall>;
+
+  constructor(private readonly o: SqlAdapterOptions) {
+    const writer = o.callLog;
+    if (writer) this.logCall = (call, contact, ctx) => this.writeCall(writer, call, contact, ctx);
+  }
 
   async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {
     ctx.signal.throwIfAborted();
@@ -56,8 +73,31 @@ export class SqlAdapter implements CrmAdapter {
     if (this.o.customerQuery) await this.run("customerNumberQuery", { customerNumber: "0" }, ctx.signal);
   }
 
+  /**
+   * Inserts the call as a row of the tenant's table; the row's id is the call's id (the table's unique key),
+   * so a second run finds the first: its INSERT skips the row (ON CONFLICT / IGNORE) or hits the key.
+   */
+  private async writeCall(
+    writer: NonNullable<SqlAdapterOptions["callLog"]>,
+    call: CallLog,
+    contact: Contact | null,
+    ctx: LookupContext,
+  ): Promise<LoggedCall> {
+    ctx.signal.throwIfAborted();
+    const { dialect } = this.o.errors;
+    const { sql, values } = bind(writer.insert, dialect, callValues(call, contact, dialect));
+    try {
+      const { changes } = await writer.lease.driver().run(sql, values, ctx.signal);
+      return { id: call.id, created: changes > 0 };
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (DUPLICATE[dialect]?.(error as { code?: unknown })) return { id: call.id, created: false };
+      throw toCrmError(error, { ...this.o.errors, where: "callLog.insert" });
+    }
+  }
+
   async close(): Promise<void> {
-    await this.o.lease.release();
+    await Promise.all([this.o.lease.release(), this.o.callLog?.lease.release()]);
   }
 
   private async run(where: Where, values: Partial<Record<Parameter, string | string[]>>, signal: AbortSignal) {
@@ -70,7 +110,7 @@ export class SqlAdapter implements CrmAdapter {
   }
 
   /** One retry on a connection that died under the statement: a read is safe to repeat. */
-  private async execute(where: Where, sql: string, values: string[], signal: AbortSignal): Promise<Result> {
+  private async execute(where: Where, sql: string, values: (string | null)[], signal: AbortSignal): Promise<Result> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.driver().run(sql, values, signal);
@@ -116,6 +156,35 @@ export class SqlAdapter implements CrmAdapter {
     this.resolved.set(key, resolved);
     return resolved;
   }
+}
+
+/**
+ * The call's facts as the INSERT's parameters: text, `answered` as 1 or 0, null where unknown; the start in
+ * UTC as ISO 8601, or for MySQL as its DATETIME takes it (`2026-12-02 07:00:00.000`).
+ */
+function callValues(call: CallLog, contact: Contact | null, dialect: string): Record<string, string | null> {
+  const text = (value: string | number | undefined) => (value === undefined ? null : String(value));
+  return {
+    callId: call.id,
+    pbxId: call.pbxIds[0] ?? null,
+    contactId: contact?.id ?? null,
+    direction: call.direction,
+    caller: call.caller?.e164 ?? null,
+    called: text(call.called),
+    startedAt: dialect === "mysql" ? call.startedAt.replace("T", " ").replace("Z", "") : call.startedAt,
+    durationSec: String(call.durationSec),
+    waitSec: text(call.waitSec),
+    answered: call.answered ? "1" : "0",
+    agentExtension: text(call.agent?.extension),
+    agentName: text(call.agent?.name),
+    queue: text(call.queue),
+    routeResult: text(call.route?.result),
+    routeRedirect: text(call.route?.redirect),
+    routeReason: text(call.route?.reason),
+    recordingUrl: text(call.recordingUrl),
+    title: call.title,
+    body: call.body,
+  };
 }
 
 function phoneValues(phone: Phone): Partial<Record<Parameter, string | string[]>> {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { CrmError, definePlugin } from "@santral-hub/sdk";
-import { SqlAdapter } from "./adapter.js";
+import { SqlAdapter, type SqlAdapterOptions } from "./adapter.js";
 import { openMysql } from "./drivers/mysql.js";
 import { openPostgres } from "./drivers/postgres.js";
 import { openSqlite } from "./drivers/sqlite.js";
@@ -25,7 +25,7 @@ const OPEN: Record<Dialect, (o: DriverOptions) => Driver> = {
 export const plugin = definePlugin({
   name: PLUGIN_NAME,
   configSchema,
-  capabilities: { customerNumber: true },
+  capabilities: { customerNumber: true, callLog: true },
   async create(config, ctx) {
     // the schema has checked both queries; parsed again here so create() alone refuses them too
     const phoneQuery = compile(config.query, config.driver, "phone", "query");
@@ -46,11 +46,25 @@ export const plugin = definePlugin({
     };
     const { pool, statementTimeout } = config;
     const lease = leaseDatabase([config.driver, url, tls, pool, statementTimeout], () => OPEN[config.driver](options));
+    let callLog: SqlAdapterOptions["callLog"];
+    if (config.callLog) {
+      const insert = compile(config.callLog.insert, config.driver, "callLog", "callLog.insert");
+      const writeUrl =
+        config.callLog.url === undefined
+          ? url
+          : sqlite
+            ? resolve(ctx.configDir, config.callLog.url)
+            : config.callLog.url;
+      const writing: DriverOptions = { ...options, url: writeUrl, writable: true };
+      const key = ["write", config.driver, writeUrl, tls, pool, statementTimeout];
+      callLog = { insert, lease: leaseDatabase(key, () => OPEN[config.driver](writing)) };
+    }
     return new SqlAdapter({
       config,
       phoneQuery,
       customerQuery,
       lease,
+      ...(callLog ? { callLog } : {}),
       log: ctx.log,
       errors: {
         dialect: config.driver,

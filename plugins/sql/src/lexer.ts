@@ -7,9 +7,31 @@ export class QueryError extends Error {
   override readonly name = "QueryError";
 }
 
-/** The named parameters a query may use. */
+/** The named parameters a lookup query may use. */
 export const PARAMETERS = ["phone", "national", "variants", "customerNumber"] as const;
-export type Parameter = (typeof PARAMETERS)[number];
+/** The named parameters the call log's INSERT may use: the call's facts (`CallLog`). */
+export const CALL_PARAMETERS = [
+  "callId",
+  "pbxId",
+  "contactId",
+  "direction",
+  "caller",
+  "called",
+  "startedAt",
+  "durationSec",
+  "waitSec",
+  "answered",
+  "agentExtension",
+  "agentName",
+  "queue",
+  "routeResult",
+  "routeRedirect",
+  "routeReason",
+  "recordingUrl",
+  "title",
+  "body",
+] as const;
+export type Parameter = (typeof PARAMETERS)[number] | (typeof CALL_PARAMETERS)[number];
 export const PARAMETER_LIST = PARAMETERS.map((p) => `:${p}`).join(", ");
 
 export type Token =

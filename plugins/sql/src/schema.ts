@@ -71,6 +71,23 @@ export const configSchema = z
       .default("UTC")
       .describe("the zone of times stored without one (DATETIME, timestamp without time zone)"),
     tls: tls.optional().describe("TLS for managed databases; set it here rather than in the URL"),
+    callLog: z
+      .strictObject({
+        url: z
+          .string()
+          .trim()
+          .min(1)
+          .optional()
+          .describe("a user that may insert into the log table, from the environment; default: url"),
+        insert: z
+          .string()
+          .min(1)
+          .describe(
+            "one INSERT of the call's facts (:callId, :contactId, :direction, :durationSec, :answered, …), keyed on :callId",
+          ),
+      })
+      .optional()
+      .describe("write each ended call as a row, on a connection of its own (lookups stay read-only)"),
   })
   .superRefine((config, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
@@ -80,6 +97,18 @@ export const configSchema = z
       issue("url", `a ${config.driver} URL starts with ${schemes.map((s) => `${s}://`).join(" or ")}`);
     }
     if (config.driver === "sqlite" && config.tls) issue("tls", "sqlite reads a file: remove tls");
+    const write = config.callLog?.url;
+    if (write !== undefined && schemes && !schemes.some((s) => write.startsWith(`${s}://`))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["callLog", "url"],
+        message: `a ${config.driver} URL starts with ${schemes.map((s) => `${s}://`).join(" or ")}`,
+      });
+    }
+    if (config.callLog) {
+      const problem = queryProblem(config.callLog.insert, config.driver, "callLog");
+      if (problem) ctx.addIssue({ code: "custom", path: ["callLog", "insert"], message: problem });
+    }
     for (const [key, role] of [
       ["query", "phone"],
       ["customerNumberQuery", "customerNumber"],

@@ -2,17 +2,26 @@
  * Reads a configured query once, at load: refuses anything but one read statement, and splits it at its
  * named parameters so that values are only ever bound, in each driver's placeholder style.
  */
-import { type Dialect, nextToken, PARAMETER_LIST, PARAMETERS, type Parameter, QueryError } from "./lexer.js";
+import { CALL_PARAMETERS, type Dialect, nextToken, PARAMETERS, type Parameter, QueryError } from "./lexer.js";
 
-export { type Dialect, PARAMETERS, type Parameter, QueryError } from "./lexer.js";
+export { CALL_PARAMETERS, type Dialect, PARAMETERS, type Parameter, QueryError } from "./lexer.js";
 
-/** Which query a text is: the phone query gets the caller's number, the other the digits typed. */
-export type Role = "phone" | "customerNumber";
+/**
+ * Which statement a text is: the phone query gets the caller's number, the customer-number query the digits
+ * typed, and the call log's INSERT (on its own, writable connection) the call's facts.
+ */
+export type Role = "phone" | "customerNumber" | "callLog";
 const ROLE_PARAMETERS: Record<Role, readonly Parameter[]> = {
   phone: ["phone", "national", "variants"],
   customerNumber: ["customerNumber"],
+  callLog: CALL_PARAMETERS,
 };
-const ROLE_KEY: Record<Role, string> = { phone: "query", customerNumber: "customerNumberQuery" };
+const ROLE_KEY: Record<Role, string> = {
+  phone: "query",
+  customerNumber: "customerNumberQuery",
+  callLog: "callLog.insert",
+};
+const ALL_PARAMETERS: readonly string[] = [...PARAMETERS, ...CALL_PARAMETERS];
 
 /** A query split at its parameters: `pieces.length === params.length + 1`. */
 export interface ParsedQuery {
@@ -26,7 +35,10 @@ const READ_STARTS = new Set(["select", "with"]);
 // INSERT()) and pass; after a "." they are names.
 const WRITES = new Set(["insert", "update", "delete", "merge", "into", "truncate", "drop", "alter", "create"]);
 
-/** Parses `sql` for `role`; throws a QueryError saying what to change. */
+/**
+ * Parses `sql` for `role`; throws a QueryError saying what to change. A lookup must be one read statement;
+ * the call log's must be one INSERT (its ON CONFLICT or IGNORE is the tenant's to write).
+ */
 export function parseQuery(sql: string, dialect: Dialect, role: Role = "phone"): ParsedQuery {
   const pieces: string[] = [];
   const params: Parameter[] = [];
@@ -49,26 +61,30 @@ export function parseQuery(sql: string, dialect: Dialect, role: Role = "phone"):
     if (first && token.kind === "other" && sql[start] === "(") continue;
     if (first) {
       first = false;
-      if (token.kind !== "word" || !READ_STARTS.has(token.word.toLowerCase())) {
-        const what = token.kind === "word" ? token.word.toUpperCase() : JSON.stringify(sql.slice(start, i));
+      const word = token.kind === "word" ? token.word.toLowerCase() : "";
+      const what = token.kind === "word" ? token.word.toUpperCase() : JSON.stringify(sql.slice(start, i));
+      if (role === "callLog" && word !== "insert")
+        throw new QueryError(`must be one INSERT, but it starts with ${what}`);
+      if (role !== "callLog" && !READ_STARTS.has(word)) {
         throw new QueryError(`must be a read statement starting with SELECT or WITH, but it starts with ${what}`);
       }
     }
-    if (token.kind === "word") {
+    if (token.kind === "word" && role !== "callLog") {
       const word = token.word.toLowerCase();
       if (WRITES.has(word) && sql[start - 1] !== "." && !/^\s*\(/.test(sql.slice(i))) {
         throw new QueryError(`must only read, but it contains ${token.word.toUpperCase()}`);
       }
     } else if (token.kind === "param") {
-      if (!(PARAMETERS as readonly string[]).includes(token.name)) {
-        throw new QueryError(`uses :${token.name}, which is not a parameter; the parameters are ${PARAMETER_LIST}`);
+      if (!ALL_PARAMETERS.includes(token.name)) {
+        const list = (role === "callLog" ? CALL_PARAMETERS : PARAMETERS).map((p) => `:${p}`).join(", ");
+        throw new QueryError(`uses :${token.name}, which is not a parameter; the parameters are ${list}`);
       }
       pieces.push(sql.slice(from, start));
       params.push(token.name as Parameter);
       from = i;
     }
   }
-  if (first) throw new QueryError("is empty; write a SELECT");
+  if (first) throw new QueryError(role === "callLog" ? "is empty; write an INSERT" : "is empty; write a SELECT");
   pieces.push(sql.slice(from, statementEnd >= 0 ? statementEnd : sql.length).trimEnd());
   checkRole(params, role);
   return { pieces, params };
@@ -78,10 +94,21 @@ function checkRole(params: Parameter[], role: Role): void {
   const allowed = ROLE_PARAMETERS[role];
   const other = params.find((p) => !allowed.includes(p));
   if (other) {
-    const owner = role === "phone" ? "customerNumberQuery" : "query";
+    const owner = (Object.keys(ROLE_PARAMETERS) as Role[])
+      .filter((r) => ROLE_PARAMETERS[r].includes(other))
+      .map((r) => ROLE_KEY[r])
+      .join(" and ");
     throw new QueryError(
       `uses :${other}, which only ${owner} receives; ${ROLE_KEY[role]} may use ${allowed.map((p) => `:${p}`).join(", ")}`,
     );
+  }
+  if (role === "callLog") {
+    if (!params.includes("callId")) {
+      throw new QueryError(
+        "must use :callId, the call's id: its unique key keeps a call to one row however often it is written",
+      );
+    }
+    return;
   }
   if (params.length === 0) {
     throw new QueryError(
@@ -96,16 +123,16 @@ function checkRole(params: Parameter[], role: Role): void {
 export function bind(
   query: ParsedQuery,
   dialect: Dialect,
-  values: Partial<Record<Parameter, string | readonly string[]>>,
-): { sql: string; values: string[] } {
-  const out: string[] = [];
+  values: Partial<Record<Parameter, string | null | readonly string[]>>,
+): { sql: string; values: (string | null)[] } {
+  const out: (string | null)[] = [];
   // PostgreSQL numbers its placeholders, so a parameter used twice is bound once
   const numbered = new Map<Parameter, string>();
   let sql = query.pieces[0] ?? "";
   query.params.forEach((name, k) => {
     const value = values[name];
     if (value === undefined) throw new Error(`no value for :${name}`);
-    const list = typeof value === "string" ? [value] : value;
+    const list = typeof value === "string" || value === null ? [value] : value;
     let text = numbered.get(name);
     if (text === undefined) {
       text = list

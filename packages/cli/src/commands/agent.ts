@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type Cli, CONFIG_OPTION, EXIT } from "../cli.js";
+import { type Cli, CONFIG_OPTION, collect, EXIT, runTool } from "../cli.js";
 
 const LINK_HELP = `
 Prints a personal sign-in link for one agent: the extension whose calls they see (and, with --queue, the
@@ -42,7 +42,7 @@ export function registerAgentCommands(program: Command, cli: Cli): void {
         cli.io.err(`santral-hub agent link: --ttl "${options.ttl}" is not a duration; write 30m, 12h or 7d\n`);
         return cli.exit(EXIT.usage);
       }
-      await guard(cli, "agent link", async (core) => {
+      await runTool(cli, "agent link", async (core) => {
         const link = await core.createAgentLink({
           configDir: cli.configDir(options.config),
           env: cli.io.env,
@@ -71,7 +71,7 @@ export function registerAgentCommands(program: Command, cli: Cli): void {
         cli.io.err("santral-hub agent revoke: give --extension <ext> or --link <id> (one of them)\n");
         return cli.exit(EXIT.usage);
       }
-      await guard(cli, "agent revoke", async (core) => {
+      await runTool(cli, "agent revoke", async (core) => {
         const where = { configDir: cli.configDir(options.config), env: cli.io.env, tenant };
         const n = await core.revokeAgentLinks(
           options.link !== undefined
@@ -87,7 +87,7 @@ export function registerAgentCommands(program: Command, cli: Cli): void {
     .argument("<tenant>", "the tenant id")
     .option(...CONFIG_OPTION)
     .action(async (tenant: string, options: Flags) => {
-      await guard(cli, "agent list", async (core) => {
+      await runTool(cli, "agent list", async (core) => {
         const links = await core.listAgentLinks({ configDir: cli.configDir(options.config), env: cli.io.env, tenant });
         if (links.length === 0) return cli.io.out(`No links for ${tenant}\n`);
         for (const link of links) {
@@ -105,22 +105,6 @@ export function registerAgentCommands(program: Command, cli: Cli): void {
         }
       });
     });
-}
-
-async function guard(cli: Cli, name: string, work: (core: typeof import("@santral-hub/core")) => Promise<void>) {
-  const core = await import("@santral-hub/core");
-  try {
-    await work(core);
-    cli.exit(EXIT.ok);
-  } catch (error) {
-    cli.io.err(`santral-hub ${name}: ${(error as Error).message}\n`);
-    const code = error instanceof core.ToolError ? error.code : "";
-    cli.exit(code === "bad_input" ? EXIT.usage : code === "unknown_tenant" ? EXIT.tenant : EXIT.unreachable);
-  }
-}
-
-function collect(value: string, list: string[]): string[] {
-  return [...list, value];
 }
 
 /** `30m`, `12h`, `7d` in ms; NaN when it is not one. */

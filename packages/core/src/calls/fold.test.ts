@@ -34,6 +34,22 @@ describe("foldEvents", () => {
     expect(foldEvents(events)).toMatchObject({ state: "ended", agent: { extension: "102" } });
   });
 
+  it("makes a call rung at three agents one answered call, however its missed legs fall around the answer", () => {
+    const legs = [
+      callEvent("ended", { at: T0 + 20_000, extension: "102", disposition: "missed", durationSec: 0, ids: ["l2"] }),
+      callEvent("ended", { at: T0 + 80_000, extension: "101", disposition: "answered", durationSec: 55 }),
+      callEvent("ended", { at: T0 + 90_000, extension: "103", disposition: "missed", durationSec: 0, ids: ["l3"] }),
+    ];
+    for (const order of [legs, [...legs].reverse()]) {
+      const facts = foldEvents(order);
+      expect(facts).toMatchObject({ state: "ended", agent: { extension: "101" } });
+      expect(facts.ended).toMatchObject({ disposition: "answered", durationSec: 55 });
+      expect(facts.pbxIds).toEqual(expect.arrayContaining(["l2", "l3"]));
+    }
+    const nobody = foldEvents([legs[0], legs[2]].map((l) => l as (typeof legs)[number]));
+    expect(nobody.ended).toMatchObject({ disposition: "missed" });
+  });
+
   it("has no end before the call ended, and no state for events that move nothing", () => {
     const answered = foldEvents([callEvent("answered", { waitSec: 4 })]);
     expect(answered.state).toBe("answered");

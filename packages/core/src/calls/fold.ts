@@ -31,8 +31,8 @@ export function stateRank(kind: CallEventKind | CallState | undefined): number {
 
 /**
  * Folds a call's events by their own time, so the result does not depend on the order they were delivered
- * in: the furthest state wins, a later event's facts win over an earlier one's, and a fact no event gives
- * is never erased by one that does not say.
+ * in: the furthest state wins, a later event's facts win over an earlier one's (but a missed leg never over
+ * an answered end), and a fact no event gives is never erased by one that does not say.
  */
 export function foldEvents(events: readonly PbxCallEvent[]): CallFacts {
   const facts: CallFacts = { agent: {}, digits: [], pbxIds: [] };
@@ -42,6 +42,13 @@ export function foldEvents(events: readonly PbxCallEvent[]): CallFacts {
   const sorted = [...events].sort((a, b) => a.at - b.at);
   for (const event of sorted) {
     rank = Math.max(rank, STATE_RANK[event.kind]);
+    // a call offered to several agents at once ends once per agent: the one who answered it is the call's
+    // agent and its length, whatever the others' missed legs say
+    const missedLeg = event.kind === "ended" && event.disposition === "missed";
+    if (missedLeg && facts.ended?.disposition === "answered") {
+      for (const id of event.ids) if (!facts.pbxIds.includes(id)) facts.pbxIds.push(id);
+      continue;
+    }
     for (const id of event.ids) if (!facts.pbxIds.includes(id)) facts.pbxIds.push(id);
     if (event.direction) facts.direction = event.direction;
     if (event.caller && !facts.caller) facts.caller = event.caller;

@@ -58,10 +58,18 @@ export async function explainCall(opts: ExplainCallOptions): Promise<CallExplana
       `no call "${opts.callId}" of tenant "${tenant.id}" in ${opened.where}: a call is kept 4 hours after its last event, under its arama_id, its events' ids and its card id`,
     );
   }
-  return describe(call, tenant.timezone ?? DEFAULT_ZONE, tenant.notify.length);
+  return describe(call, tenant.timezone ?? DEFAULT_ZONE, {
+    webhooks: tenant.notify.length,
+    callLog: tenant.callLog !== undefined,
+  });
 }
 
-function describe(call: TrackedCall, timeZone: string, webhooks: number): CallExplanation {
+interface Sends {
+  webhooks: number;
+  callLog: boolean;
+}
+
+function describe(call: TrackedCall, timeZone: string, sends: Sends): CallExplanation {
   const { routed, facts, contact } = call;
   const first = call.events.reduce((at, e) => Math.min(at, e.startedAt ?? e.at), Number.POSITIVE_INFINITY);
   const caller = routed?.caller ?? facts.caller?.e164 ?? null;
@@ -86,11 +94,11 @@ function describe(call: TrackedCall, timeZone: string, webhooks: number): CallEx
     ended: facts.ended ?? null,
     events: [...call.events].sort((a, b) => a.at - b.at),
     deliveries: call.deliveries,
-    notes: notes(call, webhooks),
+    notes: notes(call, sends),
   };
 }
 
-function notes(call: TrackedCall, webhooks: number): string[] {
+function notes(call: TrackedCall, { webhooks, callLog }: Sends): string[] {
   const out: string[] = [];
   if (!call.routed) {
     out.push(
@@ -105,6 +113,12 @@ function notes(call: TrackedCall, webhooks: number): string[] {
     );
   }
   if (webhooks === 0) out.push("The tenant's file lists no `notify` webhook: nothing is sent to its software.");
+  if (!callLog) out.push("The tenant's file has no `callLog`: the call is not written into the CRM's history.");
+  else if (call.facts.state === "ended" && !call.contact) {
+    out.push("Not written into the CRM's history: nobody was recognised, and callLog.unknown is skip.");
+  } else if (call.facts.state !== "ended") {
+    out.push("Not yet written into the CRM's history: that comes once the PBX reports the call's end (its cdr).");
+  }
   const failing = call.deliveries.filter((d) => d.outcome !== "sent");
   if (failing.length > 0) {
     const last = failing[failing.length - 1] as Delivery;

@@ -40,20 +40,10 @@ export function openFollowBackends(
   log: Logger,
   timeZone: (tenant: string) => string = () => DEFAULT_ZONE,
 ): FollowBackends {
-  const retry = {
-    firstMs: config.outbox.retryFirst,
-    maxDelayMs: config.outbox.retryMax,
-    giveUpAfterMs: config.outbox.giveUpAfter,
-  };
   if (config.cache.backend === "redis") {
     const client = connectRedis(config.cache, "patient");
     watchErrors(client, log);
-    const outbox = new RedisOutbox({
-      connection: outboxConnection(config),
-      prefix: `${FOLLOW_PREFIX}outbox`,
-      retry,
-      log,
-    });
+    const { outbox } = openOutbox(config, log);
     const bus = new RedisCardBus({ client, prefix: FOLLOW_PREFIX, log });
     return {
       kind: "redis",
@@ -74,7 +64,7 @@ export function openFollowBackends(
   }
   mkdirSync(config.stateDir, { recursive: true });
   const db = openAgentDatabase(path.join(config.stateDir, "agents.sqlite"));
-  const outbox = new SqliteOutbox({ file: path.join(config.stateDir, "outbox.sqlite"), retry, log });
+  const { outbox } = openOutbox(config, log);
   const calls = new LocalCallStore({ file: path.join(config.stateDir, "calls.sqlite") });
   const bus = new LocalCardBus(new SqliteRecentCards(db, { timeZone }), (error) =>
     log.warn({ err: (error as Error).message }, "agent page: a card could not be kept among today's"),
@@ -144,4 +134,21 @@ export function openCallStore(config: HubConfig): { store: CallStore; where: str
   if (!existsSync(file)) return undefined;
   const store = new LocalCallStore({ file });
   return { store, where: file, close: () => store.close() };
+}
+
+/** The outbox `hub.yaml` asks for: bullmq on the hub's Redis, else the SQLite file in `state.dir`. */
+export function openOutbox(config: HubConfig, log?: Logger): { outbox: Outbox; where: string } {
+  const retry = {
+    firstMs: config.outbox.retryFirst,
+    maxDelayMs: config.outbox.retryMax,
+    giveUpAfterMs: config.outbox.giveUpAfter,
+  };
+  if (config.cache.backend === "redis") {
+    const connection = outboxConnection(config);
+    const outbox = new RedisOutbox({ connection, prefix: `${FOLLOW_PREFIX}outbox`, retry, ...(log ? { log } : {}) });
+    return { outbox, where: "Redis" };
+  }
+  mkdirSync(config.stateDir, { recursive: true });
+  const file = path.join(config.stateDir, "outbox.sqlite");
+  return { outbox: new SqliteOutbox({ file, retry, ...(log ? { log } : {}) }), where: file };
 }

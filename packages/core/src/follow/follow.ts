@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
-import type { Contact, Logger, Phone } from "@santral-hub/sdk";
+import { type CallLog, type Contact, isCrmError, type Logger, type Phone } from "@santral-hub/sdk";
 import type { AgentLinks } from "../agent/links.js";
+import { DEFAULT_ZONE } from "../agent/recent.js";
 import type { AgentRoutes } from "../agent/routes.js";
 import type { CardBus } from "../agent/types.js";
 import { cacheKey } from "../cache/key.js";
 import type { LookupCache } from "../cache/lookup-cache.js";
 import type { CallEvent, Decision } from "../call.js";
 import { buildCard, type CardOptions } from "../calls/card.js";
+import { type HistoryOptions, historyOf } from "../calls/history.js";
 import type { Delivery } from "../calls/store.js";
 import { CallTracker, eventKey, type TrackedCall } from "../calls/tracker.js";
 import type { Card, PbxCallEvent, RoutedCall } from "../calls/types.js";
@@ -35,6 +37,16 @@ interface NotifyJob {
   key: string;
   body: string;
 }
+
+/** A call's record for the CRM's history, as queued; the handler prefers the call's latest facts. */
+interface CallLogJob {
+  card: string;
+  log: CallLog;
+  contact: Contact | null;
+}
+
+/** How long one write to the CRM may take before it counts as a failed try. */
+const CALL_LOG_TIMEOUT_MS = 30_000;
 
 export interface FollowOptions {
   backends: FollowBackends;
@@ -70,6 +82,8 @@ export class CallFollow {
     this.links = options.links;
     backends.outbox.work("event", (job) => this.takeEvent(job as OutboxJob<EventJob>), { concurrency: 8 });
     backends.outbox.work("notify", (job) => this.sendNotification(job as OutboxJob<NotifyJob>), { concurrency: 16 });
+    // few at once: a backlog drains steadily beside the calls, never ahead of them
+    backends.outbox.work("calllog", (job) => this.writeCallLog(job as OutboxJob<CallLogJob>), { concurrency: 2 });
   }
 
   get outbox() {
@@ -158,6 +172,65 @@ export class CallFollow {
         .filter((hook) => hook.events.includes(event.kind as NotifyConfig["events"][number]))
         .map((hook) => this.queueNotification(job.tenant, hook, event, card)),
     );
+    if (event.kind === "ended") await this.queueCallLog(tenant, call);
+  }
+
+  /** One record per call in the CRM's history, whichever of its ends came first (the job's id is the call's). */
+  private async queueCallLog(tenant: LiveTenant, call: TrackedCall): Promise<void> {
+    const settings = tenant.config.callLog;
+    const history = this.historyOptions(tenant);
+    if (!settings || !history || !call.contact) return; // unknown: skip, the only choice so far
+    const payload: CallLogJob = { card: call.cardId, log: historyOf(call, history), contact: call.contact };
+    const id = `calllog:${tenant.config.id}:${call.cardId}`;
+    await this.outbox.add({ id, kind: "calllog", tenant: tenant.config.id, payload, delayMs: settings.settle });
+  }
+
+  /** Writes a call into the CRM's history through the tenant's plugin; a failure is retried with back-off. */
+  private async writeCallLog(job: OutboxJob<CallLogJob>): Promise<void> {
+    const tenant = this.live(job.tenant);
+    const { adapter, plugin } = tenant;
+    const history = this.historyOptions(tenant);
+    if (!history || !adapter.logCall) throw new PermanentFailure("the tenant's file no longer has callLog");
+    // the call's latest facts, where it is still kept: an end that came after this job was queued counts
+    const latest = await this.tracker.get(job.tenant, job.payload.card).catch(() => undefined);
+    const log = latest ? historyOf(latest, history) : job.payload.log;
+    const contact = latest?.contact ?? job.payload.contact;
+    const { metrics } = this.options;
+    const noted = (outcome: Delivery["outcome"], detail: string) => {
+      const delivery: Delivery = {
+        target: `crm (${plugin.name})`,
+        what: "call log",
+        outcome,
+        attempt: job.attempts + 1,
+        at: Date.now(),
+        detail,
+      };
+      this.tracker.delivered(job.tenant, job.payload.card, delivery).catch((error: Error) => {
+        this.options.log.warn(
+          { tenant: job.tenant, card: job.payload.card, err: error.message },
+          "could not note a delivery",
+        );
+      });
+    };
+    try {
+      const signal = AbortSignal.timeout(CALL_LOG_TIMEOUT_MS);
+      const written = await adapter.logCall(log, contact, { signal, log: this.options.log });
+      metrics.callLog(job.tenant, "written");
+      noted("sent", `record ${written.id}${written.created ? "" : " (written before)"}`);
+    } catch (error) {
+      // a statement or field the CRM refuses will not pass on a retry: dead at once, for an operator
+      const permanent = isCrmError(error) && error.kind === "bad_config";
+      const message = error instanceof Error ? error.message : String(error);
+      metrics.callLog(job.tenant, permanent ? "failed" : "retried");
+      noted(permanent ? "failed" : "retrying", message);
+      throw permanent ? new PermanentFailure(message) : error;
+    }
+  }
+
+  private historyOptions(tenant: LiveTenant): HistoryOptions | undefined {
+    if (!tenant.callLog) return undefined;
+    const { config } = tenant;
+    return { ...tenant.callLog, region: config.region, timeZone: config.timezone ?? DEFAULT_ZONE };
   }
 
   private async findCall(tenant: string, event: PbxCallEvent): Promise<TrackedCall | undefined> {

@@ -27,6 +27,8 @@ export interface LiveTenant {
   replies: Map<ReplyConfig, CompiledReply>;
   /** The card's `card.link` template, compiled; absent when the file has none. */
   cardLink?: Template;
+  /** The call log's subject and text, compiled; set when the tenant file has `callLog`. */
+  callLog?: { title: Template; body: Template };
 }
 
 /**
@@ -63,6 +65,15 @@ export async function startTenant(
   } catch (error) {
     throw new ConfigError(file, [{ path: "crm.config", message: (error as Error).message }]);
   }
+  if (config.callLog && !adapter.logCall) {
+    await adapter.close?.();
+    const why = plugin.capabilities.callLog
+      ? `its crm.config does not enable them: see the ${plugin.name} plugin's README (sql: crm.config.callLog.insert)`
+      : `it cannot write to its CRM: remove callLog and take the calls from a notify webhook instead`;
+    throw new ConfigError(file, [
+      { path: "callLog", message: `the ${plugin.name} plugin writes no call logs here: ${why}` },
+    ]);
+  }
   const token = tokenBytes(config.token);
   const configPart = configHash(config.crm.adapter, config.crm.config);
   let version: string | undefined;
@@ -75,6 +86,9 @@ export async function startTenant(
     tokenBytes: token,
     replies,
     ...(config.card.link ? { cardLink: compileTemplate(config.card.link) } : {}),
+    ...(config.callLog
+      ? { callLog: { title: compileTemplate(config.callLog.title), body: compileTemplate(config.callLog.body) } }
+      : {}),
     // read per call: once a file is replaced, its "not found" answers are under keys no call asks for
     get cacheHash() {
       const now = adapter.data?.().version;

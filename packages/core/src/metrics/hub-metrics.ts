@@ -137,6 +137,11 @@ export class HubMetrics {
     "deliveries to the tenants' webhooks: sent, retried (a failed try, tried again later) or failed (dead)",
     ["tenant", "outcome"],
   );
+  private readonly callLogs = this.counter(
+    "santral_call_logs_total",
+    "calls written into the CRMs' history: written, retried (a failed try, tried again later) or failed (dead)",
+    ["tenant", "outcome"],
+  );
   private outboxGauges: { queued: Gauge; dead: Gauge; oldest: Gauge } | undefined;
   private defaults = false;
 
@@ -210,6 +215,10 @@ export class HubMetrics {
 
   notification(tenant: string, outcome: "sent" | "retried" | "failed"): void {
     this.notifications.labels(tenant, outcome).inc();
+  }
+
+  callLog(tenant: string, outcome: "written" | "retried" | "failed"): void {
+    this.callLogs.labels(tenant, outcome).inc();
   }
 
   /**

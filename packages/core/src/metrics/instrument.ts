@@ -19,7 +19,11 @@ export function instrumentAdapter(adapter: CrmAdapter, name: string, metrics: Hu
       }
     },
   };
+  // every other method the plugin has, as it is: the card's record link, the call log, the data's version
   if (adapter.check) instrumented.check = adapter.check.bind(adapter);
+  if (adapter.recordUrl) instrumented.recordUrl = adapter.recordUrl.bind(adapter);
+  if (adapter.logCall) instrumented.logCall = adapter.logCall.bind(adapter);
+  if (adapter.data) instrumented.data = adapter.data.bind(adapter);
   if (adapter.close) instrumented.close = adapter.close.bind(adapter);
   return instrumented;
 }

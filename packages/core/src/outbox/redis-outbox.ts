@@ -112,6 +112,7 @@ export class RedisOutbox implements Outbox {
       { id: job.id, tenant: job.tenant, payload: job.payload, nonce },
       {
         jobId,
+        ...(job.delayMs ? { delay: job.delayMs } : {}),
         attempts: ATTEMPTS,
         backoff: { type: BACKOFF },
         removeOnComplete: { age: Math.ceil((this.options.keepDoneMs ?? KEEP_DONE_MS) / 1000) },

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Logger } from "@santral-hub/sdk";
 import Database from "better-sqlite3";
 import {
@@ -90,7 +91,8 @@ export class SqliteOutbox implements Outbox {
   private readonly sql;
   private readonly policy: RetryPolicy;
   private readonly log: Logger | undefined;
-  private readonly owner = randomUUID();
+  /** This process's lease name: its host and pid say whether it is still alive (see `reclaimOrphans`). */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly keepDoneMs: number;
@@ -131,9 +133,9 @@ export class SqliteOutbox implements Outbox {
       // a done job past its keeping time is as good as purged: the id may be added again
       insert: db.prepare(
         `INSERT INTO outbox_jobs (id, kind, tenant, payload, state, attempts, created_at, since, run_at)
-         VALUES (@id, @kind, @tenant, @payload, 'queued', 0, @now, @now, @now)
+         VALUES (@id, @kind, @tenant, @payload, 'queued', 0, @now, @now, @runAt)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, tenant = excluded.tenant, payload = excluded.payload,
-           state = 'queued', attempts = 0, created_at = @now, since = @now, run_at = @now, lease_owner = NULL,
+           state = 'queued', attempts = 0, created_at = @now, since = @now, run_at = @runAt, lease_owner = NULL,
            last_error = NULL, finished_at = NULL
          WHERE outbox_jobs.state = 'done' AND outbox_jobs.finished_at < @expired`,
       ),
@@ -166,6 +168,9 @@ export class SqliteOutbox implements Outbox {
       release: db.prepare(
         "UPDATE outbox_jobs SET state = 'queued', run_at = @now, lease_owner = NULL WHERE lease_owner = @owner AND state = 'running'",
       ),
+      owners: db.prepare<[], { owner: string }>(
+        "SELECT DISTINCT lease_owner AS owner FROM outbox_jobs WHERE state = 'running' AND lease_owner IS NOT NULL",
+      ),
       purge: db.prepare("DELETE FROM outbox_jobs WHERE state = 'done' AND finished_at < @expired"),
       stats: db.prepare<{ tenant: string | null; now: number }, StatsRow>(
         `SELECT tenant,
@@ -197,6 +202,7 @@ export class SqliteOutbox implements Outbox {
       tenant: job.tenant,
       payload: JSON.stringify(job.payload) ?? "null",
       now,
+      runAt: now + Math.max(0, job.delayMs ?? 0),
       expired: now - this.keepDoneMs,
     });
     if (changes === 0) return false;
@@ -209,8 +215,31 @@ export class SqliteOutbox implements Outbox {
     if (this.workers.has(kind)) throw new Error(`the outbox already has a handler for "${kind}"`);
     const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
     this.workers.set(kind, { handler, concurrency, running: new Map() });
-    this.renewer ??= setInterval(() => this.renewLeases(), Math.max(10, Math.floor(this.leaseMs / 3))).unref();
+    if (!this.renewer) {
+      this.reclaimOrphans();
+      this.renewer = setInterval(() => this.renewLeases(), Math.max(10, Math.floor(this.leaseMs / 3))).unref();
+    }
     this.wakeSoon();
+  }
+
+  /**
+   * Jobs a process on this host was running when it died (SIGKILL, a crash): queued again at once rather than
+   * when their lease runs out. A process that may be alive (another host, or its pid taken again) keeps
+   * its lease.
+   */
+  private reclaimOrphans(): void {
+    const here = hostname();
+    try {
+      for (const { owner } of this.sql.owners.all()) {
+        const [host, pid] = owner.split(":");
+        if (host !== here || owner === this.owner || !pid || alive(Number(pid))) continue;
+        const { changes } = this.sql.release.run({ owner, now: Date.now() });
+        if (changes > 0)
+          this.log?.warn({ jobs: changes }, "outbox: jobs a stopped process was running are queued again");
+      }
+    } catch (error) {
+      this.log?.error({ err: errorText(error) }, "outbox: could not look for jobs a stopped process left");
+    }
   }
 
   async stats(tenant?: string): Promise<OutboxStats[]> {
@@ -409,6 +438,15 @@ export class SqliteOutbox implements Outbox {
     } catch (error) {
       this.log?.error({ err: errorText(error) }, "outbox: could not renew the running jobs' leases");
     }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === "EPERM"; // it exists, under another user
   }
 }
 

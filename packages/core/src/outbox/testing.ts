@@ -109,6 +109,18 @@ export function outboxContract(name: string, backend: () => OutboxBackend): void
       expect(await outbox.stats("acme")).toEqual([{ tenant: "acme", queued: 0, retrying: 0, dead: 0, oldestAgeMs: 0 }]);
     });
 
+    it("runs a delayed job no sooner than its delay, and soon after", async () => {
+      const outbox = b.open();
+      const { runs, handler } = recorder();
+      outbox.work("notify", handler);
+      const added = Date.now();
+      await outbox.add({ ...notifyJob(1), delayMs: 400 });
+      await until(() => runs.length === 1, "the delayed job to run");
+      const waited = (runs[0]?.at ?? 0) - added;
+      expect(waited).toBeGreaterThanOrEqual(390);
+      expect(waited).toBeLessThan(1500);
+    });
+
     it("runs a job added before its handler was given", async () => {
       const outbox = b.open();
       await outbox.add(notifyJob(1));

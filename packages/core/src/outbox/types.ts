@@ -10,6 +10,8 @@ export interface OutboxJobInput<T> {
   tenant: string;
   /** JSON-serialisable; never logged. */
   payload: T;
+  /** Runs no sooner than this long after it is added (default 0): time for a call's last events to come. */
+  delayMs?: number;
 }
 
 export interface OutboxJob<T> extends OutboxJobInput<T> {

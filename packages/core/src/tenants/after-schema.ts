@@ -55,3 +55,34 @@ export function literalSecrets(doc: unknown): { path: string; message: string }[
     ];
   });
 }
+
+/** The record's subject and text, by default: in Turkish, as the tenant's staff read the CRM. */
+export const CALL_LOG_TITLE =
+  "{% if call.answered %}{{ call.kind }} arama{% else %}Cevapsız arama{% endif %}: {{ call.caller }}";
+export const CALL_LOG_BODY = [
+  "{{ call.kind }} arama, {{ call.started }}",
+  "Arayan: {{ call.caller }}{% if contact %} ({{ contact.name }}){% endif %}",
+  "{% if call.answered %}Görüşen: dahili {{ call.extension }}, {{ call.duration }}{% else %}Cevaplanmadı{% endif %}",
+  "{% if call.queue %}Kuyruk: {{ call.queue }}{% endif %}",
+  "{% if call.route %}Yönlendirme: {{ call.route }}{% endif %}",
+  "{% if call.recording %}Ses kaydı: {{ call.recording }}{% endif %}",
+].join("\n");
+
+export const callLogSchema = strict({
+  unknown: z
+    .enum(["skip"], {
+      error: "use skip: a call of a caller nobody recognised is not written (create is not yet built)",
+    })
+    .default("skip")
+    .describe("a call of a caller nobody recognised: skip (not written)"),
+  title: template(text)
+    .default(CALL_LOG_TITLE)
+    .describe("the record's subject: a template of call.* (kind, caller, duration, extension, …) and contact.*"),
+  body: template(text).default(CALL_LOG_BODY).describe("the record's text: a template, as title"),
+  settle: duration
+    .pipe(z.number().max(600_000, "at most 10m: the record is written this long after the call ended"))
+    .default(5000)
+    .describe("how long after a call's end its record is written: time for the ends of the other agents it rang"),
+});
+
+export type CallLogConfig = z.output<typeof callLogSchema>;

@@ -4,7 +4,7 @@ import { DEFAULT_DIALECT, DIALECTS, dialectNames } from "../dialects/index.js";
 import type { MatchPolicy } from "../lookup/policy.js";
 import { compileCondition, type Predicate } from "../rules/conditions.js";
 import { assertTimeZone } from "../rules/hours.js";
-import { cardSchema, notifySchema } from "./after-schema.js";
+import { callLogSchema, cardSchema, notifySchema } from "./after-schema.js";
 import type { Condition } from "./condition-schema.js";
 import { normaliseDid } from "./did.js";
 import { ConfigError, fromZodError } from "./errors.js";
@@ -102,6 +102,9 @@ export function tenantSchema(codes: readonly string[] = [], dialect: Dialect = D
     rateLimit: rateLimitSchema.optional().describe("calls per second this tenant may make; default: hub.yaml's"),
     card: cardSchema.default({}).describe("the customer card an agent and the tenant's software get for each call"),
     notify: z.array(notifySchema).default([]).describe("webhooks of the tenant's own software: each call's card"),
+    callLog: callLogSchema
+      .optional()
+      .describe("write each ended call into the CRM's history, through the plugin (its write settings: crm.config)"),
     steps: z
       .record(stepName, stepSchema(codes, dialect))
       .refine((steps) => Object.keys(steps).length > 0, "add at least one step")
@@ -182,6 +185,7 @@ function build(raw: TenantFile, file: string): TenantConfig {
     ...(raw.rateLimit ? { rateLimit: raw.rateLimit } : {}),
     card: raw.card,
     notify: raw.notify,
+    ...(raw.callLog ? { callLog: raw.callLog } : {}),
     steps,
     defaultStep,
   };

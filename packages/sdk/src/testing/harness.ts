@@ -32,10 +32,17 @@ export interface Session {
   lookup(query: LookupQuery): Promise<Contact[]>;
 }
 
-/** Creates a fresh adapter from the seeded config, runs `fn`, closes it, then checks what it logged. */
-export async function withAdapter<T>(suite: Suite, fn: (session: Session) => Promise<T>): Promise<T> {
+/**
+ * Creates a fresh adapter from the seeded config (or `input`, a config of the plugin's own), runs `fn`,
+ * closes it, then checks what it logged.
+ */
+export async function withAdapter<T>(
+  suite: Suite,
+  fn: (session: Session) => Promise<T>,
+  input: unknown = suite.config(),
+): Promise<T> {
   const log = recordingLogger();
-  const config = suite.plugin.configSchema.parse(suite.config());
+  const config = suite.plugin.configSchema.parse(input);
   const adapter = await suite.plugin.create(config, { ...suite.context, log });
   const lookup = async (query: LookupQuery) => {
     const contacts = await adapter.lookup(query, { signal: new AbortController().signal, log });

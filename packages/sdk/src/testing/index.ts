@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import type { z } from "zod";
 import { abortTests } from "./abort.js";
+import { callLogTests } from "./call-log.js";
 import { customerNumberTests } from "./customer-number.js";
 import { failureTests } from "./failures.js";
 import { foundTests } from "./found.js";
@@ -16,7 +17,7 @@ import { phoneFormTests } from "./phone-forms.js";
 import { recordUrlTests } from "./record-url.js";
 import { CONFORMANCE_RECORDS } from "./records.js";
 import { sharedNumberTests } from "./shared-number.js";
-import type { Seeded, TestPluginOptions } from "./types.js";
+import type { CallLogOptions, Seeded, TestPluginOptions } from "./types.js";
 
 export {
   ARRIVAL_FORMS,
@@ -25,7 +26,7 @@ export {
   CUSTOMER_NUMBERS,
   STORED_FORMS,
 } from "./records.js";
-export type { Seeded, SeedRecord, TestPluginOptions } from "./types.js";
+export type { CallLogOptions, Seeded, SeedRecord, TestPluginOptions, WrittenCall } from "./types.js";
 
 /** Registers the conformance suite for `plugin`; call it at the top level of a test file. */
 export function testPlugin<S extends z.ZodType>(options: TestPluginOptions<S>): void {
@@ -60,5 +61,6 @@ export function testPlugin<S extends z.ZodType>(options: TestPluginOptions<S>): 
     abortTests(suite);
     failureTests(suite);
     recordUrlTests(suite);
+    callLogTests(suite, options.callLog as CallLogOptions<unknown> | undefined);
   });
 }

@@ -42,4 +42,24 @@ export interface TestPluginOptions<S extends z.ZodType> {
   unavailableKind?: CrmErrorKind;
   /** Overrides for the context each adapter is created with (`tenant`, `configDir`). */
   context?: Partial<Omit<PluginContext, "log">>;
+  /** For a plugin that declares `capabilities.callLog`: how the kit writes calls and reads them back. */
+  callLog?: CallLogOptions<z.input<S>>;
+}
+
+export interface CallLogOptions<C> {
+  /** The config that writes call logs: the seeded config with the plugin's write settings added. */
+  config: (seeded: C) => C | Promise<C>;
+  /** The records the backend holds for a call (by the `CallLog.id` the kit sent), as the plugin wrote them. */
+  written: (callId: string) => Promise<WrittenCall[]>;
+  /** A config whose write side refuses or is down: `logCall` must reject with a `CrmError`. */
+  refusing?: (seeded: C) => C | Promise<C>;
+}
+
+/** A call record read back from the backend, in the kit's terms. */
+export interface WrittenCall {
+  answered: boolean;
+  durationSec: number;
+  /** The record it is on (the contact's id), or null for none. */
+  contactId: string | null;
+  recordingUrl?: string;
 }

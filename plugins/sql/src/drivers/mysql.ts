@@ -40,7 +40,7 @@ export function openMysql(o: DriverOptions): Driver {
   // the time-out is a number from the schema, never a lookup value
   async function prepare(conn: mysql.PoolConnection): Promise<void> {
     if (ready.has(conn.connection)) return;
-    await conn.query("SET SESSION TRANSACTION READ ONLY");
+    if (!o.writable) await conn.query("SET SESSION TRANSACTION READ ONLY");
     if (mariadb !== false) {
       try {
         await conn.query("SET SESSION max_statement_time = ?", [o.statementTimeoutMs / 1000]);
@@ -85,7 +85,9 @@ export function openMysql(o: DriverOptions): Driver {
       }
       conn.release();
       const [rows, fields] = result;
-      return { rows: rows as Record<string, unknown>[], columns: (fields ?? []).map((f) => f.name) };
+      // a write answers a ResultSetHeader rather than rows
+      if (!Array.isArray(rows)) return { rows: [], columns: [], changes: (rows as mysql.ResultSetHeader).affectedRows };
+      return { rows: rows as Record<string, unknown>[], columns: (fields ?? []).map((f) => f.name), changes: 0 };
     },
     close: () => pool.end(),
   };

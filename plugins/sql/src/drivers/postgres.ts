@@ -12,7 +12,10 @@ const types = {
     oid === DATE || oid === TIMESTAMP ? (value: string) => value : pg.types.getTypeParser(oid, format)) as never,
 };
 
-/** PostgreSQL through a `pg` pool: every session read-only with a statement time-out; aborts cancel. */
+/**
+ * PostgreSQL through a `pg` pool: every session read-only (unless `writable`) with a statement time-out;
+ * aborts cancel.
+ */
 export function openPostgres(o: DriverOptions): Driver {
   const pool = new pg.Pool({
     connectionString: o.url,
@@ -26,9 +29,8 @@ export function openPostgres(o: DriverOptions): Driver {
     // Once per connection, before its first lookup: a session SET works through poolers that refuse
     // startup options. The time-out is a number from the schema, never a lookup value.
     onConnect: async (client) => {
-      await client.query(
-        `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${Math.round(o.statementTimeoutMs)}`,
-      );
+      const readOnly = o.writable ? "" : "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; ";
+      await client.query(`${readOnly}SET statement_timeout = ${Math.round(o.statementTimeoutMs)}`);
     },
   });
   // an idle connection that dies (server restart, pg_terminate_backend) must not crash the hub
@@ -60,7 +62,8 @@ export function openPostgres(o: DriverOptions): Driver {
         throw error;
       }
       client.release();
-      return { rows: result.rows, columns: result.fields.map((f) => f.name) };
+      const changes = result.command === "SELECT" ? 0 : (result.rowCount ?? 0);
+      return { rows: result.rows, columns: result.fields.map((f) => f.name), changes };
     },
     close: () => pool.end(),
   };

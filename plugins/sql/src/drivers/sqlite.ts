@@ -10,7 +10,7 @@ export class WriteStatementError extends Error {
 }
 
 /**
- * A SQLite file, opened read-only on the first lookup. better-sqlite3 runs statements synchronously, so
+ * A SQLite file, opened read-only (unless `writable`, for the call log) on the first statement. better-sqlite3 runs statements synchronously, so
  * an abort can only be honoured before a statement starts, and there is no statement time-out; the busy
  * time-out (a writer holding a lock) is `statementTimeout`.
  */
@@ -23,7 +23,8 @@ export function openSqlite(o: DriverOptions): Driver {
     if (cached) return cached;
     db ??= open(o);
     const prepared = db.prepare(sql);
-    if (!prepared.reader || !prepared.readonly) throw new WriteStatementError("the statement would write");
+    if (!o.writable && (!prepared.reader || !prepared.readonly))
+      throw new WriteStatementError("the statement would write");
     if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value ?? "");
     statements.set(sql, prepared);
     return prepared;
@@ -34,8 +35,9 @@ export function openSqlite(o: DriverOptions): Driver {
     async run(sql, values, signal) {
       signal.throwIfAborted();
       const prepared = statement(sql);
+      if (!prepared.reader) return { rows: [], columns: [], changes: prepared.run(...values).changes };
       const rows = prepared.all(...values) as Record<string, unknown>[];
-      return { rows, columns: prepared.columns().map((c) => c.name) };
+      return { rows, columns: prepared.columns().map((c) => c.name), changes: 0 };
     },
     async close() {
       statements.clear();
@@ -47,7 +49,7 @@ export function openSqlite(o: DriverOptions): Driver {
 
 function open(o: DriverOptions): Database.Database {
   try {
-    return new Database(o.url, { readonly: true, fileMustExist: true, timeout: o.statementTimeoutMs });
+    return new Database(o.url, { readonly: !o.writable, fileMustExist: true, timeout: o.statementTimeoutMs });
   } catch (error) {
     if ((error as { code?: unknown }).code !== undefined) throw error;
     // a missing directory is a TypeError without a code; it is the same problem as a missing file

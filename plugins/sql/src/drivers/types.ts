@@ -6,13 +6,18 @@ import type { Dialect } from "../statement.js";
 export interface Result {
   rows: Row[];
   columns: string[];
+  /** Rows a write inserted or changed (0 for a read, and for an INSERT its conflict clause skipped). */
+  changes: number;
 }
 
 /** One database, shared by the tenants that use it. Errors are the driver's own; the adapter maps them. */
 export interface Driver {
   readonly dialect: Dialect;
-  /** Runs one read statement with its bound values; rejects with `signal.reason` once aborted. */
-  run(sql: string, values: string[], signal: AbortSignal): Promise<Result>;
+  /**
+   * Runs one statement with its bound values (a read, or on a writable driver the call log's INSERT);
+   * rejects with `signal.reason` once aborted.
+   */
+  run(sql: string, values: (string | null)[], signal: AbortSignal): Promise<Result>;
   close(): Promise<void>;
 }
 
@@ -22,6 +27,11 @@ export interface DriverOptions {
   poolMax: number;
   acquireTimeoutMs: number;
   statementTimeoutMs: number;
+  /**
+   * Lookups' sessions are read-only, so no query can write whatever its text; only the call log's own
+   * connection, which a tenant enables with `callLog`, is opened writable.
+   */
+  writable?: boolean;
   /** `ca` is PEM text by now. */
   tls?: { rejectUnauthorized: boolean; ca?: string };
   log: Logger;

@@ -1,0 +1,42 @@
+import type { CrmAdapter } from "@santral-hub/sdk";
+import { describe, expect, it } from "vitest";
+import { HubMetrics } from "./hub-metrics.js";
+import { instrumentAdapter } from "./instrument.js";
+
+describe("instrumentAdapter", () => {
+  it("keeps every method the plugin's adapter has, calling it on the adapter", async () => {
+    const calls: string[] = [];
+    const adapter: CrmAdapter & { name: string } = {
+      name: "acme-crm",
+      lookup: async () => [],
+      async check() {
+        calls.push(`check ${this.name}`);
+      },
+      async recordUrl(contact) {
+        return `https://crm.example/${this.name}/${contact.id}`;
+      },
+      async logCall(call) {
+        return { id: `${this.name}:${call.id}`, created: true };
+      },
+      data: () => ({ version: "v1", warnings: [] }),
+      async close() {
+        calls.push("close");
+      },
+    };
+    const wrapped = instrumentAdapter(adapter, "acme", new HubMetrics());
+    const ctx = { signal: new AbortController().signal, log: console };
+    await wrapped.check?.(ctx);
+    expect(await wrapped.recordUrl?.({ id: "7", source: "acme", phones: [], fields: {} }, ctx)).toBe(
+      "https://crm.example/acme-crm/7",
+    );
+    expect(await wrapped.logCall?.({ id: "c1" } as never, null, ctx)).toEqual({ id: "acme-crm:c1", created: true });
+    expect(wrapped.data?.()).toEqual({ version: "v1", warnings: [] });
+    await wrapped.close?.();
+    expect(calls).toEqual(["check acme-crm", "close"]);
+  });
+
+  it("adds none the adapter lacks", () => {
+    const wrapped = instrumentAdapter({ lookup: async () => [] }, "bare", new HubMetrics());
+    expect(Object.keys(wrapped)).toEqual(["lookup"]);
+  });
+});
