@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { verifySignature } from "../packages/core/src/notify/index.js";
 import { santralHub } from "./helpers/cli.js";
 import {
+  cdrEvent as cdr,
   followConfig,
   postEvent,
   ringingEvent,
@@ -40,19 +41,6 @@ async function setUp(plan: number[] = []) {
   cleanup.push(() => config.remove());
   return { receiver, config, env: { DEMO_HOOK_SECRET: SECRET } };
 }
-
-const cdr = (id: string) => ({
-  bas: "2026-12-02 10:00:00",
-  kimlik: 186641234,
-  arayan: "05101234567",
-  aranan: "101",
-  sure: 42,
-  yon: 1,
-  seskaydi: "https://dosyaindir.netgsm.com.tr/upload.php?tip=1&q=abc",
-  asteriskId: `sip8-${id}`,
-  scenario: "cdr",
-  timestamp: String(Date.now()),
-});
 
 describe("call events into the tenant's webhook", () => {
   it("sends each event's signed card once, though the PBX delivers an event twice and the receiver fails twice first", async () => {

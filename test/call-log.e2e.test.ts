@@ -6,7 +6,7 @@ import { createLogger, type HubProcess, runHub } from "@santral-hub/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Seeded, seedCallLog, seedConformance } from "../plugins/sql/test/fixtures/seed.js";
 import { santralHub, startCli } from "./helpers/cli.js";
-import { followConfig, startFollowingHub } from "./helpers/follow.js";
+import { cdrEvent, followConfig, startFollowingHub } from "./helpers/follow.js";
 import { CRM_RESULTS, CRM_STEPS } from "./helpers/tenant.js";
 
 // Every ended call in the CRM's history, once: a tenant on PostgreSQL whose call log is written through
@@ -99,18 +99,7 @@ async function call(url: string, id: string, tenant = "acme"): Promise<void> {
   expect(routed.status).toBe(200);
 }
 
-const cdr = (id: string) => ({
-  bas: "2026-12-02 10:00:00",
-  kimlik: 186641234,
-  arayan: CALLER,
-  aranan: "201",
-  sure: 42,
-  yon: 1,
-  seskaydi: "https://dosyaindir.netgsm.com.tr/upload.php?tip=1&q=abc",
-  asteriskId: `sip8-${id}`,
-  scenario: "cdr",
-  timestamp: String(Date.now()),
-});
+const cdr = (id: string) => cdrEvent(id, CALLER, "201");
 
 function postEvent(url: string, body: Record<string, unknown>, tenant = "acme"): Promise<Response> {
   return fetch(`${url}/t/${tenant}/events?token=${TOKEN}`, {

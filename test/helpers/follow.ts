@@ -105,6 +105,22 @@ export function ringingEvent(id: string): Record<string, unknown> {
   };
 }
 
+/** Netsantral's call record (`cdr`) at a call's end: 42 s talked at `extension`, with its recording. */
+export function cdrEvent(id: string, caller = "05101234567", extension = "101"): Record<string, unknown> {
+  return {
+    bas: "2026-12-02 10:00:00",
+    kimlik: 186641234,
+    arayan: caller,
+    aranan: extension,
+    sure: 42,
+    yon: 1,
+    seskaydi: "https://dosyaindir.netgsm.com.tr/upload.php?tip=1&q=abc",
+    asteriskId: `sip8-${id}`,
+    scenario: "cdr",
+    timestamp: String(Date.now()),
+  };
+}
+
 /** One event webhook delivery, as JSON. */
 export function postEvent(url: string, body: Record<string, unknown>, token = "demo-token-2026"): Promise<Response> {
   return fetch(`${url}/t/demo/events?token=${encodeURIComponent(token)}`, {
