@@ -1,7 +1,9 @@
 import {
+  type CallLog,
   type Contact,
   type CrmAdapter,
   CrmError,
+  type LoggedCall,
   type Logger,
   type LookupContext,
   type LookupQuery,
@@ -19,6 +21,7 @@ import type { SalesforceConfig } from "./schema.js";
 import type { Session } from "./session.js";
 import { customerNumberQuery, usersQuery } from "./soql.js";
 import { phoneSearch } from "./sosl.js";
+import { type CallLogConfig, findOrCreateTask, taskOf, upsertTask } from "./task.js";
 
 export interface AdapterOptions {
   config: SalesforceConfig;
@@ -37,8 +40,15 @@ interface Hit {
 export class SalesforceAdapter implements CrmAdapter {
   private readonly owners = new OwnerDirectory();
   private closed = false;
+  /** Writes under way in this process, by call: a second write of a call waits for the first. */
+  private readonly writing = new Map<string, Promise<LoggedCall>>();
+  /** Present when the tenant's config has `callLog`: each ended call becomes a Task. */
+  readonly logCall?: (call: CallLog, contact: Contact | null, ctx: LookupContext) => Promise<LoggedCall>;
 
-  constructor(private readonly o: AdapterOptions) {}
+  constructor(private readonly o: AdapterOptions) {
+    const settings = o.config.callLog;
+    if (settings) this.logCall = (call, contact, ctx) => this.writeTask(settings, call, contact, ctx);
+  }
 
   async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {
     ctx.signal.throwIfAborted();
@@ -74,6 +84,40 @@ export class SalesforceAdapter implements CrmAdapter {
   async close(): Promise<void> {
     this.closed = true;
     this.o.release();
+  }
+
+  /** One Task per call; it waits behind every lookup for the org's concurrency (a backlog never slows a caller). */
+  private async writeTask(
+    settings: CallLogConfig,
+    call: CallLog,
+    contact: Contact | null,
+    ctx: LookupContext,
+  ): Promise<LoggedCall> {
+    ctx.signal.throwIfAborted();
+    if (this.closed) throw new CrmError("unavailable", PLUGIN_NAME, "the adapter is closed");
+    const before = this.writing.get(call.id);
+    const write = (async (): Promise<LoggedCall> => {
+      await before?.catch(() => {});
+      const task = taskOf(call, contact, settings);
+      const { externalId } = settings;
+      const written = await this.o.limiter.run(
+        ctx.signal,
+        () =>
+          this.o.session.call("write", (conn) =>
+            externalId ? upsertTask(conn, externalId, call, task) : findOrCreateTask(conn, call, task),
+          ),
+        { background: true },
+      );
+      const url = onInstance(await this.o.session.instanceUrl(), lightningPath("Task", written.id) ?? "");
+      return { ...written, url };
+    })();
+    this.writing.set(call.id, write);
+    void write
+      .finally(() => {
+        if (this.writing.get(call.id) === write) this.writing.delete(call.id);
+      })
+      .catch(() => {});
+    return untilAborted(write, ctx.signal);
   }
 
   private async find(query: LookupQuery, signal: AbortSignal, log: Logger): Promise<Contact[]> {

@@ -3,7 +3,7 @@ import { PLUGIN_NAME } from "./name.js";
 import type { MappedPath } from "./plan.js";
 
 /** What was running when the error came: the token grant or one of the API calls. */
-export type Stage = "token" | "search" | "query" | "users" | "describe";
+export type Stage = "token" | "search" | "query" | "users" | "describe" | "write";
 
 export interface ErrorContext {
   stage: Stage;
@@ -53,7 +53,8 @@ export function toCrmError(error: unknown, ctx: ErrorContext): CrmError {
   const named = namesIn(message, ctx.mapped);
   if (named) return make("bad_config", `${named} (${code})`);
   if (/^(INVALID_FIELD|INVALID_TYPE|NOT_FOUND|INVALID_QUERY_FILTER_OPERATOR)$/.test(code)) {
-    return make("bad_config", `Salesforce refused the ${ctx.stage} (${code}): check the names in objects`);
+    const check = ctx.stage === "write" ? "callLog.externalId and the Task's fields" : "the names in objects";
+    return make("bad_config", `Salesforce refused the ${ctx.stage} (${code}: ${message.trim()}): check ${check}`);
   }
   return make("unavailable", `Salesforce refused the ${ctx.stage} (${code || "unknown error"})`);
 }

@@ -1,10 +1,15 @@
 import { createHash } from "node:crypto";
 import { Backoff, type Span } from "./backoff.js";
 
-/** At most `max` tasks at once; the rest wait in order, and a waiter whose signal aborts leaves the queue. */
+/**
+ * At most `max` tasks at once; the rest wait in order, and a waiter whose signal aborts leaves the queue.
+ * Background tasks (call logs) wait behind every lookup, and leave one slot to lookups.
+ */
 export class Limiter {
   private active = 0;
+  private background = 0;
   private readonly queue: (() => void)[] = [];
+  private readonly later: (() => void)[] = [];
 
   constructor(public max: number) {}
 
@@ -13,47 +18,64 @@ export class Limiter {
   }
 
   get waiting(): number {
-    return this.queue.length;
+    return this.queue.length + this.later.length;
   }
 
-  async run<T>(signal: AbortSignal, task: () => Promise<T>): Promise<T> {
-    await this.acquire(signal);
+  async run<T>(signal: AbortSignal, task: () => Promise<T>, options: { background?: boolean } = {}): Promise<T> {
+    const background = options.background === true;
+    await this.acquire(signal, background);
     try {
       return await task();
     } finally {
       this.active -= 1;
+      if (background) this.background -= 1;
       this.drain();
     }
   }
 
-  private acquire(signal: AbortSignal): Promise<void> {
+  /** A background task may start while a slot is free beyond the one kept for lookups, and no lookup waits. */
+  private roomFor(background: boolean): boolean {
+    if (!background) return this.active < this.max;
+    return this.queue.length === 0 && this.active < this.max && this.background < Math.max(1, this.max - 1);
+  }
+
+  private acquire(signal: AbortSignal, background: boolean): Promise<void> {
     signal.throwIfAborted();
-    if (this.active < this.max) {
+    if (this.roomFor(background)) {
       this.active += 1;
+      if (background) this.background += 1;
       return Promise.resolve();
     }
+    const queue = background ? this.later : this.queue;
     return new Promise((resolve, reject) => {
       const start = () => {
         signal.removeEventListener("abort", leave);
         this.active += 1;
+        if (background) this.background += 1;
         resolve();
       };
       const leave = () => {
-        const at = this.queue.indexOf(start);
-        if (at >= 0) this.queue.splice(at, 1);
+        const at = queue.indexOf(start);
+        if (at >= 0) queue.splice(at, 1);
         reject(signal.reason);
       };
-      this.queue.push(start);
+      queue.push(start);
       signal.addEventListener("abort", leave, { once: true });
     });
   }
 
-  /** Also run when `max` changes, so a raised limit lets waiters in at once. */
+  /** Also run when `max` changes, so a raised limit lets waiters in at once: lookups first. */
   drain(): void {
     while (this.active < this.max) {
       const next = this.queue.shift();
-      if (!next) return;
-      next();
+      if (next) {
+        next();
+        continue;
+      }
+      if (!this.roomFor(true)) return;
+      const later = this.later.shift();
+      if (!later) return;
+      later();
     }
   }
 }

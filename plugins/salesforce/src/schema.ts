@@ -155,6 +155,31 @@ export const configSchema = z
     limit: z.number().int().min(1).max(100).default(10).describe("the most records one lookup returns"),
     requestTimeout: duration.default(10_000).describe("one HTTP request to Salesforce gives up after this long"),
     backoff,
+    callLog: z
+      .strictObject({
+        externalId: path
+          .optional()
+          .describe(
+            "a Task field marked External ID (Santral_Call_Id__c): upserts by the call's id; without it, CallObject is searched first",
+          ),
+        owners: z
+          .record(
+            z.string().regex(/^\d+$/, "an extension: digits"),
+            z.string().regex(/^005\w{12}(\w{3})?$/, "a User id, 005…"),
+          )
+          .default({})
+          .describe("extension → the Salesforce User who owns the call's Task (default: the integration user)"),
+        status: z.string().trim().min(1).default("Completed").describe("the Task's Status"),
+        dispositions: z
+          .strictObject({
+            answered: z.string().trim().min(1).default("Answered"),
+            missed: z.string().trim().min(1).default("No Answer"),
+          })
+          .prefault({})
+          .describe("the CallDisposition written for an answered and a missed call"),
+      })
+      .optional()
+      .describe("write each ended call as a Task (TaskSubtype Call) on the recognised record"),
   })
   .superRefine((config, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });

@@ -54,6 +54,13 @@ export class FakeOrg {
     return id;
   }
 
+  /** A record's fields changed, as a PATCH does. */
+  update(id: string, values: Row): void {
+    const known = this.ids.get(id);
+    if (!known) throw new Error(`the fake org has no record ${id}`);
+    Object.assign(known.row, values, { LastModifiedDate: new Date().toISOString() });
+  }
+
   all(object: string): Row[] {
     return this.rows.get(this.describe(object)?.name ?? "") ?? [];
   }

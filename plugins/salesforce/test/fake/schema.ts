@@ -5,6 +5,8 @@ export interface FieldDef {
   relationshipName: string | null;
   referenceTo: string[];
   polymorphicForeignKey: boolean;
+  /** An external id field: upserts may name it (`PATCH /sobjects/Task/<field>/<value>`). */
+  externalId?: boolean;
 }
 
 export interface ObjectDef {
@@ -83,5 +85,22 @@ export function defaultSchema(): ObjectDef[] {
       fields: [...system, ...["Name", "FirstName", "LastName", "Alias", "Email", "Extension"].map((n) => field(n))],
     },
     { name: "Group", prefix: "00G", fields: [...system, field("Name")] },
+    {
+      // an activity: what the plugin writes for a call; Santral_Call_Id__c is an external id the admin made
+      name: "Task",
+      prefix: "00T",
+      fields: [
+        ...system,
+        ...["Subject", "Description", "TaskSubtype", "CallType", "CallDisposition", "CallObject", "Status"].map((n) =>
+          field(n),
+        ),
+        field("CallDurationInSeconds", "int"),
+        field("ActivityDate", "date"),
+        ref("WhoId", "Who", ["Contact", "Lead"]),
+        ref("WhatId", "What", ["Account"]),
+        ref("OwnerId", "Owner", ["User"]),
+        { ...field("Santral_Call_Id__c"), externalId: true },
+      ],
+    },
   ];
 }

@@ -6,7 +6,7 @@ import { FakeError, FakeOrg } from "./org.js";
 import { runQuery } from "./soql.js";
 import { runSearch } from "./sosl.js";
 
-export type Kind = "token" | "search" | "query" | "describe";
+export type Kind = "token" | "search" | "query" | "describe" | "write";
 
 /** One request the fake received; `q` is the decoded SOSL or SOQL, `grant` the OAuth grant type. */
 export interface Received {
@@ -62,6 +62,8 @@ export interface FakeSalesforce {
 }
 
 const API = /^\/services\/data\/v(\d+\.\d)\/(search|query|sobjects\/(\w+)\/describe)\/?$/;
+// a record created (POST /sobjects/Task) or upserted by an external id (PATCH /sobjects/Task/<field>/<value>)
+const WRITE = /^\/services\/data\/v(\d+\.\d)\/sobjects\/(\w+)(?:\/(\w+)\/([^/]+))?\/?$/;
 
 /** A fake Salesforce org on 127.0.0.1 (a free port), speaking the REST and OAuth wire formats jsforce uses. */
 export async function startFakeSalesforce(app: Partial<FakeApp> = {}): Promise<FakeSalesforce> {
@@ -85,12 +87,15 @@ export async function startFakeSalesforce(app: Partial<FakeApp> = {}): Promise<F
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = new URL(req.url ?? "/", url);
     const api = API.exec(at.pathname);
+    const write = api ? null : WRITE.exec(at.pathname);
     const kind: Kind | "other" =
       req.method === "POST" && at.pathname === "/services/oauth2/token"
         ? "token"
         : api
           ? ((api[2]?.startsWith("sobjects") ? "describe" : api[2]) as Kind)
-          : "other";
+          : write && ((req.method === "POST" && !write[3]) || (req.method === "PATCH" && write[3]))
+            ? "write"
+            : "other";
     const body = await readBody(req);
     const seen: Received = { kind, path: at.pathname };
     if (kind === "token") seen.grant = new URLSearchParams(body).get("grant_type") ?? "";
@@ -115,6 +120,7 @@ export async function startFakeSalesforce(app: Partial<FakeApp> = {}): Promise<F
       if (kind === "search")
         return send(res, { status: 200, body: { searchRecords: runSearch(org, q ?? "", version) } });
       if (kind === "query") return send(res, { status: 200, body: runQuery(org, q ?? "", version) });
+      if (kind === "write") return send(res, writeRecord(org, write?.[2] ?? "", body, write?.[3], write?.[4]));
       const def = org.describe(api?.[3] ?? "");
       if (!def)
         return send(res, {
@@ -181,6 +187,32 @@ export async function startFakeSalesforce(app: Partial<FakeApp> = {}): Promise<F
     },
   };
   return fake;
+}
+
+/** A create, or an upsert by external id, answered as the REST API answers them (201 with the id, or 204). */
+function writeRecord(org: FakeOrg, object: string, body: string, idField?: string, idValue?: string): Answer {
+  const def = org.describe(object);
+  if (!def) throw new FakeError(404, "NOT_FOUND", "The requested resource does not exist");
+  const values = JSON.parse(body || "{}") as Record<string, unknown>;
+  for (const key of Object.keys(values)) {
+    if (!def.fields.some((f) => f.name === key)) {
+      throw new FakeError(400, "INVALID_FIELD", `No such column '${key}' on sobject of type ${def.name}`);
+    }
+  }
+  if (idField === undefined)
+    return { status: 201, body: { id: org.insert(def.name, values), success: true, errors: [] } };
+  const field = def.fields.find((f) => f.name.toLowerCase() === idField.toLowerCase());
+  if (!field?.externalId) {
+    throw new FakeError(404, "NOT_FOUND", `Provided external ID field does not exist or is not accessible: ${idField}`);
+  }
+  const value = decodeURIComponent(idValue ?? "");
+  const known = org.find(def.name, (row) => row[field.name] === value);
+  if (known) {
+    org.update(String(known.Id), values);
+    return { status: 204, body: "", contentType: "application/json;charset=UTF-8" };
+  }
+  const id = org.insert(def.name, { ...values, [field.name]: value });
+  return { status: 201, body: { id, success: true, errors: [], created: true } };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
