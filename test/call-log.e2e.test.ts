@@ -37,6 +37,9 @@ beforeAll(async () => {
   await writeFile(path.join(dir, "tenants", "acme.yaml"), tenantYaml("acme", insert));
   // a tenant whose INSERT names a table that is not there: its calls cannot be written, ever
   await writeFile(path.join(dir, "tenants", "bozuk.yaml"), tenantYaml("bozuk", insert.replace(table, `${table}_yok`)));
+  // a tenant that asks for a call log its plugin's config does not set up
+  const missing = tenantYaml("eksik", insert).replace(/\n {4}callLog:\n.*\n.*\n/, "\n");
+  await writeFile(path.join(dir, "tenants", "eksik.yaml"), missing);
 });
 
 afterEach(async () => {
@@ -126,6 +129,9 @@ const newId = (n: number) => `${Math.floor(Date.now() / 1000)}.${process.pid}${n
 describe("the call log on PostgreSQL", () => {
   it("writes a routing call and its end as one row on the recognised contact, though its cdr comes three times", async () => {
     const h = await hub();
+    expect(h.hub.errors.map((e) => e.message)).toEqual([
+      `${path.join(dir, "tenants", "eksik.yaml")}: callLog: the sql plugin writes no call logs here: its crm.config does not enable them: see the sql plugin's README (sql: crm.config.callLog.insert; salesforce, hubspot: crm.config.callLog)`,
+    ]);
     const id = newId(1);
     await call(h.url, id);
     const end = cdr(id); // the same delivery, three times

@@ -1,13 +1,16 @@
 import {
+  type CallLog,
   type Contact,
   type CrmAdapter,
   CrmError,
+  type LoggedCall,
   type LookupContext,
   type LookupQuery,
   type Phone,
   phoneShapes,
 } from "@santral-hub/sdk";
 import type { Found, HubSpotApi, SearchBody } from "./api.js";
+import { associatedType, type CallLogConfig, callProperties } from "./calls.js";
 import { ownerIds, toContact } from "./map.js";
 import { PLUGIN_NAME } from "./name.js";
 import type { ObjectConfig } from "./objects.js";
@@ -34,8 +37,13 @@ export interface HubSpotAdapterOptions {
 /** Searches the tenant's objects in order per lookup, and maps the results to contacts. */
 export class HubSpotAdapter implements CrmAdapter {
   private closed = false;
+  /** Present when the tenant's config has `callLog`: each ended call becomes a call engagement. */
+  readonly logCall?: (call: CallLog, contact: Contact | null, ctx: LookupContext) => Promise<LoggedCall>;
 
-  constructor(private readonly o: HubSpotAdapterOptions) {}
+  constructor(private readonly o: HubSpotAdapterOptions) {
+    const settings = o.config.callLog;
+    if (settings) this.logCall = (call, contact, ctx) => this.writeCall(settings, call, contact, ctx);
+  }
 
   async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {
     ctx.signal.throwIfAborted();
@@ -94,6 +102,33 @@ export class HubSpotAdapter implements CrmAdapter {
     return recordPage(await this.o.account.get(ctx.signal), o.type, contact.id);
   }
 
+  /**
+   * Upserts the call by the tenant's unique property, then associates it with the recognised record: both
+   * idempotent, so a retry after either step leaves one call, associated once. Both draw from the
+   * account's general budget, never from the searches' few a second that callers wait on.
+   */
+  private async writeCall(
+    settings: CallLogConfig,
+    call: CallLog,
+    contact: Contact | null,
+    ctx: LookupContext,
+  ): Promise<LoggedCall> {
+    ctx.signal.throwIfAborted();
+    if (this.closed) throw new CrmError("unavailable", PLUGIN_NAME, "the adapter is closed");
+    const { api, request, config } = this.o;
+    const properties = callProperties(call, settings);
+    const written = await send(request, "call log", "other", ctx.signal, (token, signal) =>
+      api.upsertCall(settings.idProperty, call.id, properties, token, signal),
+    );
+    const type = associatedType(contact, config.objects);
+    if (type && contact) {
+      await send(request, "call association", "other", ctx.signal, (token, signal) =>
+        api.associateCall(written.id, type, contact.id, token, signal),
+      );
+    }
+    return written; // a call has no page of its own: it shows on the record's timeline
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -116,6 +151,7 @@ export class HubSpotAdapter implements CrmAdapter {
 export function requiredScopes(config: HubSpotConfig): string[] {
   const scopes = config.objects.map((o) => `crm.objects.${o.type}.read`);
   if (config.ownerNames) scopes.push("crm.objects.owners.read");
+  if (config.callLog) scopes.push("crm.objects.contacts.write");
   return scopes;
 }
 

@@ -65,6 +65,39 @@ export class HubSpotApi {
     return page.results;
   }
 
+  /**
+   * Creates or updates one call engagement by a unique property (`POST /crm/v3/objects/calls/batch/upsert`):
+   * HubSpot keys it on `idProperty`, so writing one call twice leaves one call. Returns its id and whether
+   * this write created it.
+   */
+  async upsertCall(
+    idProperty: string,
+    id: string,
+    properties: Record<string, string>,
+    token: string,
+    signal: AbortSignal,
+  ): Promise<{ id: string; created: boolean }> {
+    const answer = await this.client(token).crm.objects.calls.batchApi.upsert(
+      { inputs: [{ idProperty, id, properties }] },
+      abortableOptions(this.agent, signal),
+    );
+    const [result] = answer.results;
+    if (!result) throw new Error("HubSpot's upsert answered no call");
+    return { id: result.id, created: result._new };
+  }
+
+  /** Associates a call with a contact (type 194) or a company (182); a PUT, so doing it again changes nothing. */
+  async associateCall(callId: string, to: ObjectType, toId: string, token: string, signal: AbortSignal) {
+    await this.client(token).crm.associations.v4.basicApi.create(
+      "calls",
+      callId,
+      to,
+      toId,
+      [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: to === "contacts" ? 194 : 182 }],
+      abortableOptions(this.agent, signal),
+    );
+  }
+
   /** The owner's names, or undefined when HubSpot has no such owner. */
   async owner(id: string, token: string, signal: AbortSignal) {
     try {

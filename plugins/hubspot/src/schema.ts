@@ -90,6 +90,20 @@ export const configSchema = z
       .url({ protocol: /^https?$/ })
       .default("https://api.hubapi.com")
       .describe("HubSpot's API; change it only for a proxy or a test server"),
+    callLog: z
+      .strictObject({
+        idProperty: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*$/, "a property's internal name: lower case, digits and _")
+          .default("santral_call_id")
+          .describe("a call property created with hasUniqueValue: true; each call is upserted by it"),
+        owners: z
+          .record(z.string().regex(/^\d+$/, "an extension: digits"), z.string().regex(/^\d+$/, "an owner id: digits"))
+          .default({})
+          .describe("extension → the HubSpot owner of the call (hubspot_owner_id)"),
+      })
+      .optional()
+      .describe("write each ended call as a call engagement, associated to the recognised contact or company"),
   })
   .superRefine((config, ctx) => {
     const types = config.objects.map((o) => o.type);

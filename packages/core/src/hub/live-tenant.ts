@@ -68,7 +68,7 @@ export async function startTenant(
   if (config.callLog && !adapter.logCall) {
     await adapter.close?.();
     const why = plugin.capabilities.callLog
-      ? `its crm.config does not enable them: see the ${plugin.name} plugin's README (sql: crm.config.callLog.insert; salesforce: crm.config.callLog)`
+      ? `its crm.config does not enable them: see the ${plugin.name} plugin's README (sql: crm.config.callLog.insert; salesforce, hubspot: crm.config.callLog)`
       : `it cannot write to its CRM: remove callLog and take the calls from a notify webhook instead`;
     throw new ConfigError(file, [
       { path: "callLog", message: `the ${plugin.name} plugin writes no call logs here: ${why}` },

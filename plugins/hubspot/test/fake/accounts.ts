@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { ERRORS } from "./errors.js";
 
-export const ALL_SCOPES = ["crm.objects.contacts.read", "crm.objects.companies.read", "crm.objects.owners.read"];
+export const ALL_SCOPES = [
+  "crm.objects.contacts.read",
+  "crm.objects.companies.read",
+  "crm.objects.owners.read",
+  "crm.objects.contacts.write",
+];
 
 export type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ALL_SCOPES, type Answer, FakeAccounts } from "./accounts.js";
 import { ERRORS, GATEWAY_HTML } from "./errors.js";
 import { search } from "./search.js";
-import { FakeStore } from "./store.js";
+import { FakeCalls, FakeStore, UNIQUE_CALL_PROPERTIES } from "./store.js";
 
 export { ALL_SCOPES } from "./accounts.js";
 
@@ -42,6 +42,21 @@ export interface Seen {
 
 const SEARCH = /^\/crm\/v3\/objects\/(contacts|companies)\/search$/;
 const OWNER = /^\/crm\/v3\/owners\/(\d+)$/;
+const UPSERT_CALLS = "/crm/v3/objects/calls/batch/upsert";
+/** The call properties HubSpot defines (the ones the plugin writes), beside the account's own. */
+const CALL_PROPERTIES = [
+  "hs_timestamp",
+  "hs_call_direction",
+  "hs_call_duration",
+  "hs_call_status",
+  "hs_call_title",
+  "hs_call_body",
+  "hs_call_from_number",
+  "hs_call_to_number",
+  "hs_call_recording_url",
+  "hubspot_owner_id",
+];
+const ASSOCIATE = /^\/crm\/v4\/objects\/calls\/(\d+)\/associations\/(contacts|companies)\/(\d+)$/;
 export const ACCOUNT_DETAILS = "/account-info/v3/details";
 
 /**
@@ -51,6 +66,8 @@ export const ACCOUNT_DETAILS = "/account-info/v3/details";
  */
 export class FakeHubSpot {
   readonly store = new FakeStore();
+  /** The call engagements written to the account. */
+  readonly calls = new FakeCalls();
   readonly owners = new Map<string, Owner>();
   readonly seen: Seen[] = [];
   /** Requests the client gave up on before the answer (an aborted lookup). */
@@ -185,9 +202,78 @@ export class FakeHubSpot {
     res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
   }
 
+  /** `POST /crm/v3/objects/calls/batch/upsert`, answered as HubSpot answers it (`new` per result). */
+  private upsertCalls(body: unknown): Answer {
+    const inputs = (body as { inputs?: { idProperty?: string; id?: string; properties?: Record<string, string> }[] })
+      ?.inputs;
+    if (!Array.isArray(inputs) || inputs.length === 0) return { status: 400, body: ERRORS.validation("inputs: empty") };
+    const results = [];
+    for (const input of inputs) {
+      const idProperty = input.idProperty ?? "hs_object_id";
+      if (!UNIQUE_CALL_PROPERTIES.includes(idProperty)) {
+        return {
+          status: 400,
+          body: ERRORS.validation(
+            `Property ${idProperty} is not a unique identifier property; it cannot be used to upsert`,
+          ),
+        };
+      }
+      const unknown = Object.keys(input.properties ?? {}).find((p) => !CALL_PROPERTIES.includes(p) && p !== idProperty);
+      if (unknown) return { status: 400, body: ERRORS.validation(`Property "${unknown}" does not exist`) };
+      const url = input.properties?.hs_call_recording_url;
+      if (url !== undefined && !url.startsWith("https://")) {
+        return { status: 400, body: ERRORS.validation("hs_call_recording_url must be an https URL") };
+      }
+      const call = this.calls.upsert(idProperty, String(input.id), input.properties ?? {});
+      results.push({
+        id: call.id,
+        properties: call.properties,
+        createdAt: call.createdAt,
+        updatedAt: call.updatedAt,
+        archived: false,
+        new: call.new,
+      });
+    }
+    const now = new Date().toISOString();
+    return { status: 200, body: { status: "COMPLETE", results, startedAt: now, completedAt: now } };
+  }
+
+  /** `PUT /crm/v4/objects/calls/{id}/associations/{type}/{toId}`: a call tied to a contact or a company. */
+  private associate(path: string, body: unknown): Answer {
+    const [, callId = "", type = "", toId = ""] = ASSOCIATE.exec(path) ?? [];
+    const call = this.calls.all.find((c) => c.id === callId);
+    const target = this.store.objects[type as "contacts" | "companies"]?.find((r) => r.id === toId);
+    if (!call || !target) return { status: 404, body: ERRORS.notFound(`no ${call ? type : "call"} to associate`) };
+    const typeId = Number((body as { associationTypeId?: unknown }[] | undefined)?.[0]?.associationTypeId);
+    if (!call.associations.some((a) => a.type === type && a.id === toId)) {
+      call.associations.push({ type: type as "contacts" | "companies", id: toId, typeId });
+    }
+    return {
+      status: 201,
+      body: {
+        fromObjectTypeId: "0-48",
+        fromObjectId: Number(callId),
+        toObjectTypeId: type === "contacts" ? "0-1" : "0-2",
+        toObjectId: Number(toId),
+        labels: [],
+      },
+    };
+  }
+
   private answer(method: string, path: string, token: string | undefined, body: unknown): Answer {
     const oauth = this.accounts.answer(method, path, body);
     if (oauth) return oauth;
+    const writes = (method === "POST" && path === UPSERT_CALLS) || (method === "PUT" && ASSOCIATE.test(path));
+    if (writes) {
+      const refused = this.accounts.authenticate(token, "crm.objects.contacts.write");
+      if (refused) return refused;
+      const fault = this.faults.find((f) => (f.times ?? 1) > 0 && f.path?.test(path) && (f.token ?? token) === token);
+      if (fault) {
+        if (fault.times !== undefined) fault.times--;
+        return faultAnswer(fault);
+      }
+      return path === UPSERT_CALLS ? this.upsertCalls(body) : this.associate(path, body);
+    }
     const object = SEARCH.exec(path)?.[1] as "contacts" | "companies" | undefined;
     const owner = OWNER.exec(path)?.[1];
     const details = method === "GET" && path === ACCOUNT_DETAILS;

@@ -61,3 +61,42 @@ export class FakeStore {
     return record;
   }
 }
+
+/** A call engagement as the fake keeps it, and what it is associated with. */
+export interface FakeCall {
+  id: string;
+  properties: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  associations: { type: ObjectType; id: string; typeId: number }[];
+}
+
+/** The call properties the account's admin created with `hasUniqueValue: true`: the ones an upsert may key on. */
+export const UNIQUE_CALL_PROPERTIES = ["santral_call_id"];
+
+/** The fake's call engagements (`/crm/v3/objects/calls`). */
+export class FakeCalls {
+  readonly all: FakeCall[] = [];
+  private next = 5001;
+
+  /** Creates the call whose `idProperty` is `id`, or updates it; `new` says which, as HubSpot's upsert does. */
+  upsert(idProperty: string, id: string, properties: Record<string, string>): FakeCall & { new: boolean } {
+    const now = new Date().toISOString();
+    const known = this.all.find((c) => c.properties[idProperty] === id);
+    if (known) {
+      Object.assign(known.properties, properties, { hs_lastmodifieddate: now });
+      known.updatedAt = now;
+      return { ...known, new: false };
+    }
+    const call: FakeCall = {
+      id: String(this.next++),
+      properties: { ...properties, [idProperty]: id, hs_createdate: now, hs_lastmodifieddate: now },
+      createdAt: now,
+      updatedAt: now,
+      associations: [],
+    };
+    call.properties.hs_object_id = call.id;
+    this.all.push(call);
+    return { ...call, new: true };
+  }
+}
