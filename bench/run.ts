@@ -5,9 +5,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { outboxReport } from "@santral-hub/core";
 import autocannon from "autocannon";
 import { parse, stringify } from "yaml";
-import { seedPostgresContacts } from "./seed-postgres.js";
+import { pgExec, seedPostgresContacts } from "./seed-postgres.js";
 import { xmlCost } from "./xml-cost.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -16,7 +17,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = 10;
 /** The groups of cases; `BENCH_ONLY=deadline,surge` runs just those (a quick look at one figure). */
-const GROUPS = ["baselines", "miss", "deadline", "sql", "count", "surge", "xml"] as const;
+const GROUPS = ["baselines", "miss", "deadline", "sql", "count", "surge", "xml", "backlog"] as const;
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? "")
     .split(",")
@@ -193,10 +194,13 @@ async function measureInTurns(
     env: Record<string, string>;
     opts: Parameters<typeof load>[2] & { path?: string };
   }[],
+  /** Run once every server is up, before the first round: e.g. to give one of them a backlog. */
+  before?: (urls: string[]) => Promise<void>,
 ): Promise<Measured[]> {
   const servers = [];
   for (const c of cases) servers.push(await start(c.script, c.env));
   try {
+    await before?.(servers.map((s) => s.url));
     const runs: Measured[][] = cases.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, c] of cases.entries()) {
@@ -325,6 +329,107 @@ if (only("sql")) {
   } finally {
     await contacts.cleanup();
   }
+}
+
+if (only("backlog")) {
+  // cache hits while 10,000 call logs drain into a slow database (each INSERT sleeps 50 ms), against the
+  // same hub without a backlog, in turns: writing the CRM's history must never slow a caller's answer
+  const url = process.env.POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+  const contacts = await seedPostgresContacts(1000, url);
+  const log = `${contacts.schema}.arama_kayitlari`;
+  await pgExec(url, `CREATE TABLE ${log} (arama_id text PRIMARY KEY, musteri_id text, sure integer)`);
+  try {
+    const dirs = ["backlog", "no-backlog"].map((name) => {
+      const dir = configDir(name, (_t, h) => {
+        h.outbox = { giveUpAfter: 3_600_000 };
+      });
+      const tenant = {
+        id: "kayit",
+        token: TOKEN,
+        crm: {
+          adapter: "sql",
+          config: {
+            ...contacts.config,
+            callLog: {
+              insert: `INSERT INTO ${log} (arama_id, musteri_id, sure) SELECT :callId, :contactId, :durationSec::integer FROM pg_sleep(0.05) ON CONFLICT (arama_id) DO NOTHING`,
+            },
+          },
+        },
+        callLog: { settle: 0 },
+        steps: { welcome: { rules: [{ reply: { result: "1" } }], fallback: { result: "1" } } },
+        results: { "1": "known" },
+      };
+      writeFileSync(path.join(dir, "tenants", "kayit.yaml"), stringify(tenant));
+      return dir;
+    });
+    const BACKLOG = 10_000;
+    const fill = async ([withBacklog]: string[]) => {
+      const started = performance.now();
+      let next = 0;
+      const one = async () => {
+        for (let n = next++; n < BACKLOG; n = next++) {
+          const caller = `0${contacts.phone(1 + (n % contacts.rows)).slice(3)}`;
+          const id = `${Date.now()}.${n}`;
+          const routing = { arayan_no: caller, aranan_no: "8503030303", arama_id: id, token: TOKEN };
+          await post(`${withBacklog}/t/kayit`, routing);
+          const cdr = { scenario: "cdr", asteriskId: `sip8-${id}`, arayan: caller, aranan: "101", sure: 30, yon: 1 };
+          await post(`${withBacklog}/t/kayit/events?token=${TOKEN}`, cdr);
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, one));
+      const sent = performance.now();
+      // the hub first takes the calls' events: measured once only call logs wait
+      for (;;) {
+        const { tenants } = await outboxReport({ configDir: dirs[0] as string, tenant: "kayit" });
+        const waiting = (tenants[0]?.queued ?? 0) + (tenants[0]?.retrying ?? 0);
+        const logs = BACKLOG - Number(await pgExec(url, `SELECT count(*)::int AS n FROM ${log}`));
+        if (waiting <= logs) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      // and 10 s more: the intake's own wake (its garbage, its files' writes) is not the drain being measured
+      await new Promise((r) => setTimeout(r, 10_000));
+      const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      console.log(
+        `backlog: ${BACKLOG} calls ended on the "backlog" hub in ${s(sent - started)}, their events taken ${s(performance.now() - sent)} later`,
+      );
+    };
+    const turns = await measureInTurns(
+      [
+        {
+          name: "hub: cache hit, 10k call logs draining",
+          script: hub,
+          env: { CONFIG_DIR: dirs[0] as string, FOLLOW: "1" },
+          opts: { body: VIP, deadline: 1500 },
+        },
+        {
+          name: "hub: cache hit, no backlog",
+          script: hub,
+          env: { CONFIG_DIR: dirs[1] as string, FOLLOW: "1" },
+          opts: { body: VIP, deadline: 1500 },
+        },
+      ],
+      fill,
+    );
+    const written = Number(await pgExec(url, `SELECT count(*)::int AS n FROM ${log}`));
+    results.push(...turns);
+    const [draining] = turns as [Measured];
+    const { rps, p99 } = vs(draining);
+    checks.push(
+      `${check(rps >= 0.9 && p99 <= 1.1)} cache hits while call logs drain: ${rps.toFixed(2)} × the req/s without a backlog (≥ 0.90), p99 ${p99.toFixed(2)} × (≤ 1.10); ${BACKLOG - written} of ${BACKLOG} still queued at the end; rounds: ${rounds(draining)}`,
+    );
+  } finally {
+    await contacts.cleanup();
+  }
+}
+
+async function post(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
 }
 
 /** A hub in front of the counting CRM, and how many times that CRM has been asked so far. */

@@ -116,8 +116,9 @@ export class SqliteOutbox implements Outbox {
     this.db = db;
     db.pragma("journal_mode = WAL");
     db.pragma("busy_timeout = 5000");
-    // WAL's default NORMAL may lose the last commits on power loss; an acknowledged job must not be lost
-    db.pragma("synchronous = FULL");
+    // WAL's NORMAL may lose the last commits on power loss: fine for a job's runs (a job that loses its
+    // "done" runs again, and handlers are idempotent), not for a job just acknowledged, which `add` syncs
+    db.pragma("synchronous = NORMAL");
     db.exec(`
       CREATE TABLE IF NOT EXISTS outbox_jobs (
         id TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT NOT NULL, payload TEXT NOT NULL,
@@ -196,15 +197,21 @@ export class SqliteOutbox implements Outbox {
     if (this.closed || this.closing) throw new Error("the outbox is closed");
     checkJob(job);
     const now = Date.now();
-    const { changes } = this.sql.insert.run({
-      id: job.id,
-      kind: job.kind,
-      tenant: job.tenant,
-      payload: JSON.stringify(job.payload) ?? "null",
-      now,
-      runAt: now + Math.max(0, job.delayMs ?? 0),
-      expired: now - this.keepDoneMs,
-    });
+    this.db.pragma("synchronous = FULL");
+    let changes: number;
+    try {
+      ({ changes } = this.sql.insert.run({
+        id: job.id,
+        kind: job.kind,
+        tenant: job.tenant,
+        payload: JSON.stringify(job.payload) ?? "null",
+        now,
+        runAt: now + Math.max(0, job.delayMs ?? 0),
+        expired: now - this.keepDoneMs,
+      }));
+    } finally {
+      this.db.pragma("synchronous = NORMAL");
+    }
     if (changes === 0) return false;
     if (this.workers.has(job.kind)) this.wakeSoon();
     return true;
