@@ -6,7 +6,7 @@ import { CONFORMANCE_RECORDS } from "@santral-hub/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeHubSpot } from "../plugins/hubspot/test/fake/server.js";
 import { seedContacts } from "../plugins/hubspot/test/fixtures.js";
-import { cdrEvent } from "./helpers/follow.js";
+import { cdrEvent, postJson, settled } from "./helpers/follow.js";
 import { CRM_RESULTS, CRM_STEPS } from "./helpers/tenant.js";
 
 // A HubSpot tenant's call, through the real hub, @hubspot/api-client and the fake account: its end is one
@@ -55,12 +55,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const post = (pathname: string, body: Record<string, unknown>) =>
-  fetch(`${hub.url}${pathname}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
+const post = (pathname: string, body: Record<string, unknown>) => postJson(`${hub.url}${pathname}`, body);
 
 describe("a HubSpot tenant's calls after the answer", () => {
   it("writes the call's end as one call engagement on the contact, its length in milliseconds", async () => {
@@ -71,9 +66,7 @@ describe("a HubSpot tenant's calls after the answer", () => {
     const end = cdrEvent(id, CALLER, "201");
     const answers = await Promise.all([1, 2, 3].map(() => post(`/t/destek/events?token=${TOKEN}`, end)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-    const until = Date.now() + 8000;
-    while (fake.calls.all.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(() => !(fake.calls.all.length === 0));
     expect(fake.calls.all).toHaveLength(1);
     const [written] = fake.calls.all;
     const contact = fake.store.objects.contacts.find((c) => c.properties.phone === CALLER);

@@ -6,7 +6,7 @@ import { CONFORMANCE_RECORDS } from "@santral-hub/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeSalesforce } from "../plugins/salesforce/test/fake/server.js";
 import { fakeWith } from "../plugins/salesforce/test/fixtures.js";
-import { cdrEvent, startReceiver } from "./helpers/follow.js";
+import { cdrEvent, postJson, settled, startReceiver } from "./helpers/follow.js";
 import { CRM_RESULTS, CRM_STEPS } from "./helpers/tenant.js";
 
 // A call's life on a Salesforce tenant, through the real hub, jsforce and the fake org: the card's link is
@@ -73,12 +73,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const post = (pathname: string, body: Record<string, unknown>) =>
-  fetch(`${hub.url}${pathname}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
+const post = (pathname: string, body: Record<string, unknown>) => postJson(`${hub.url}${pathname}`, body);
 
 describe("a Salesforce tenant's calls after the answer", () => {
   it("links the card to the Contact's Lightning page and writes the call's end as one Task on it", async () => {
@@ -96,9 +91,7 @@ describe("a Salesforce tenant's calls after the answer", () => {
 
     const end = cdrEvent(id, CALLER, "201");
     for (const _ of [1, 2]) expect((await post(`/t/satis/events?token=${TOKEN}`, end)).status).toBe(200);
-    const until = Date.now() + 8000;
-    while (fake.org.all("Task").length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(() => !(fake.org.all("Task").length === 0));
     const tasks = fake.org.all("Task");
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({
@@ -114,5 +107,10 @@ describe("a Salesforce tenant's calls after the answer", () => {
       Subject: "Gelen arama: 0544 100 00 00",
     });
     expect(String(tasks[0]?.Description)).toContain("Ses kaydı: https://dosyaindir.netgsm.com.tr/");
+    // explain names the Task and where to open it
+    const explained = await hub.hub.follow?.tracker.find("satis", id);
+    const written = explained?.deliveries.find((d) => d.what === "call log");
+    expect(written).toMatchObject({ target: "crm (salesforce)", outcome: "sent", attempt: 1 });
+    expect(written?.detail).toBe(`record ${tasks[0]?.Id} ${fake.url}/lightning/r/Task/${tasks[0]?.Id}/view`);
   });
 });

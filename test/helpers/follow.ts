@@ -121,6 +121,18 @@ export function cdrEvent(id: string, caller = "05101234567", extension = "101"):
   };
 }
 
+/** A JSON POST to a hub, as a PBX sends its routing call or its events. */
+export function postJson(url: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/** Waits until `done()` holds (or `ms` pass), then `settle` ms more: time for a wrong extra write to show. */
+export async function settled(done: () => boolean, ms = 8000, settle = 500): Promise<void> {
+  const until = Date.now() + ms;
+  while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, settle));
+}
+
 /** One event webhook delivery, as JSON. */
 export function postEvent(url: string, body: Record<string, unknown>, token = "demo-token-2026"): Promise<Response> {
   return fetch(`${url}/t/demo/events?token=${encodeURIComponent(token)}`, {

@@ -216,7 +216,8 @@ export class CallFollow {
       const signal = AbortSignal.timeout(CALL_LOG_TIMEOUT_MS);
       const written = await adapter.logCall(log, contact, { signal, log: this.options.log });
       metrics.callLog(job.tenant, "written");
-      noted("sent", `record ${written.id}${written.created ? "" : " (written before)"}`);
+      const link = written.url ? ` ${written.url}` : "";
+      noted("sent", `record ${written.id}${link}${written.created ? "" : " (written before)"}`);
     } catch (error) {
       // a statement or field the CRM refuses will not pass on a retry: dead at once, for an operator
       const permanent = isCrmError(error) && error.kind === "bad_config";
