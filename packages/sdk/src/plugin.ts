@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { CallLog, LoggedCall } from "./call-log.js";
 import type { Contact, LookupQuery } from "./contact.js";
+import type { Phone } from "./phone.js";
 
 /** The version of this contract; core refuses a plugin built against another major. */
 export const SDK_CONTRACT_VERSION = 1;
@@ -45,6 +46,13 @@ export interface CrmAdapter {
    * never resolves without having written (or found) the record. Must honour `ctx.signal`.
    */
   logCall?(call: CallLog, contact: Contact | null, ctx: LookupContext): Promise<LoggedCall>;
+  /**
+   * Creates a record for a caller nobody recognised (a Salesforce Lead, a HubSpot contact, a row), so that
+   * their call can be logged on it when the tenant chose `callLog.unknown: create`. Core calls it once per
+   * number (it keeps what was created, for the calls that come while the CRM is still indexing the new
+   * record) and then `logCall` with what it returns. Throws a `CrmError` when the CRM refused.
+   */
+  createContact?(caller: Phone, ctx: LookupContext): Promise<Contact>;
   /** Release connections, timers and watchers. */
   close?(): Promise<void>;
   /**
@@ -120,6 +128,8 @@ export interface Capabilities {
   recordUrl?: boolean;
   /** `true`: the adapter has `logCall` (given the config's write settings), and the kit's call log cases run. */
   callLog?: boolean;
+  /** `true`: under the same settings it also has `createContact`, for callers nobody recognised. */
+  createContact?: boolean;
 }
 
 export interface Plugin<S extends z.ZodType = z.ZodType> {

@@ -21,7 +21,7 @@ import { bind, type Parameter, type ParsedQuery } from "./statement.js";
 /** The number `check` asks for: no real subscriber has it, so it runs the query without finding anyone. */
 const DUMMY = { e164: "+900000000000", national: "0000000000" };
 
-type Where = "query" | "customerNumberQuery";
+type Where = "query" | "customerNumberQuery" | "callLog.createContact";
 
 export interface SqlAdapterOptions {
   config: SqlConfig;
@@ -29,7 +29,7 @@ export interface SqlAdapterOptions {
   customerQuery: ParsedQuery | undefined;
   lease: Lease;
   /** The call log's INSERT and its own, writable database: set when the tenant enables `callLog`. */
-  callLog?: { insert: ParsedQuery; lease: Lease };
+  callLog?: { insert: ParsedQuery; lease: Lease; createContact?: ParsedQuery };
   errors: Omit<ErrorContext, "where">;
   log: Logger;
 }
@@ -49,9 +49,32 @@ export class SqlAdapter implements CrmAdapter {
   /** Present when the tenant's config has `callLog`: core writes call logs only through an adapter that has it. */
   readonly logCall?: (call: CallLog, contact: Contact | null, ctx: LookupContext) => Promise<LoggedCall>;
 
+  /** Present when the tenant's config has `callLog.createContact`: a record for a caller nobody recognised. */
+  readonly createContact?: (caller: Phone, ctx: LookupContext) => Promise<Contact>;
+
   constructor(private readonly o: SqlAdapterOptions) {
     const writer = o.callLog;
     if (writer) this.logCall = (call, contact, ctx) => this.writeCall(writer, call, contact, ctx);
+    const create = writer?.createContact;
+    if (writer && create) this.createContact = (caller, ctx) => this.newContact(writer.lease, create, caller, ctx);
+  }
+
+  /** Inserts the tenant's record for a new caller; the row its RETURNING gives is mapped as a lookup's is. */
+  private async newContact(lease: Lease, statement: ParsedQuery, caller: Phone, ctx: LookupContext): Promise<Contact> {
+    ctx.signal.throwIfAborted();
+    const where = "callLog.createContact";
+    const { sql, values } = bind(statement, this.o.errors.dialect, { phone: caller.e164, national: caller.national });
+    let result: Result;
+    try {
+      result = await lease.driver().run(sql, values, ctx.signal);
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      throw toCrmError(error, { ...this.o.errors, where });
+    }
+    const [row] = result.rows;
+    if (!row) throw new CrmError("bad_config", PLUGIN_NAME, `${where} returned no row: end it with RETURNING *`);
+    const names = this.columnsOf(where, result.columns);
+    return mapRow(row, 0, this.o.config.columns, names, this.o.config.timeZone);
   }
 
   async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {

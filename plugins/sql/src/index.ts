@@ -25,7 +25,7 @@ const OPEN: Record<Dialect, (o: DriverOptions) => Driver> = {
 export const plugin = definePlugin({
   name: PLUGIN_NAME,
   configSchema,
-  capabilities: { customerNumber: true, callLog: true },
+  capabilities: { customerNumber: true, callLog: true, createContact: true },
   async create(config, ctx) {
     // the schema has checked both queries; parsed again here so create() alone refuses them too
     const phoneQuery = compile(config.query, config.driver, "phone", "query");
@@ -57,7 +57,12 @@ export const plugin = definePlugin({
             : config.callLog.url;
       const writing: DriverOptions = { ...options, url: writeUrl, writable: true };
       const key = ["write", config.driver, writeUrl, tls, pool, statementTimeout];
-      callLog = { insert, lease: leaseDatabase(key, () => OPEN[config.driver](writing)) };
+      const create = config.callLog.createContact;
+      callLog = {
+        insert,
+        lease: leaseDatabase(key, () => OPEN[config.driver](writing)),
+        ...(create ? { createContact: compile(create, config.driver, "createContact", "callLog.createContact") } : {}),
+      };
     }
     return new SqlAdapter({
       config,

@@ -85,6 +85,13 @@ export const configSchema = z
           .describe(
             "one INSERT of the call's facts (:callId, :contactId, :direction, :durationSec, :answered, …), keyed on :callId",
           ),
+        createContact: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "for callLog.unknown: create, one INSERT of a record for a new caller (:phone, :national) ending RETURNING *",
+          ),
       })
       .optional()
       .describe("write each ended call as a row, on a connection of its own (lookups stay read-only)"),
@@ -108,6 +115,9 @@ export const configSchema = z
     if (config.callLog) {
       const problem = queryProblem(config.callLog.insert, config.driver, "callLog");
       if (problem) ctx.addIssue({ code: "custom", path: ["callLog", "insert"], message: problem });
+      const create = config.callLog.createContact;
+      const creating = create === undefined ? undefined : queryProblem(create, config.driver, "createContact");
+      if (creating) ctx.addIssue({ code: "custom", path: ["callLog", "createContact"], message: creating });
     }
     for (const [key, role] of [
       ["query", "phone"],

@@ -10,17 +10,21 @@ export { CALL_PARAMETERS, type Dialect, PARAMETERS, type Parameter, QueryError }
  * Which statement a text is: the phone query gets the caller's number, the customer-number query the digits
  * typed, and the call log's INSERT (on its own, writable connection) the call's facts.
  */
-export type Role = "phone" | "customerNumber" | "callLog";
+export type Role = "phone" | "customerNumber" | "callLog" | "createContact";
 const ROLE_PARAMETERS: Record<Role, readonly Parameter[]> = {
   phone: ["phone", "national", "variants"],
   customerNumber: ["customerNumber"],
   callLog: CALL_PARAMETERS,
+  createContact: ["phone", "national"],
 };
 const ROLE_KEY: Record<Role, string> = {
   phone: "query",
   customerNumber: "customerNumberQuery",
   callLog: "callLog.insert",
+  createContact: "callLog.createContact",
 };
+/** The statements that write: one INSERT each, on the call log's own connection. */
+const INSERTS: readonly Role[] = ["callLog", "createContact"];
 const ALL_PARAMETERS: readonly string[] = [...PARAMETERS, ...CALL_PARAMETERS];
 
 /** A query split at its parameters: `pieces.length === params.length + 1`. */
@@ -63,20 +67,20 @@ export function parseQuery(sql: string, dialect: Dialect, role: Role = "phone"):
       first = false;
       const word = token.kind === "word" ? token.word.toLowerCase() : "";
       const what = token.kind === "word" ? token.word.toUpperCase() : JSON.stringify(sql.slice(start, i));
-      if (role === "callLog" && word !== "insert")
-        throw new QueryError(`must be one INSERT, but it starts with ${what}`);
-      if (role !== "callLog" && !READ_STARTS.has(word)) {
+      const insert = INSERTS.includes(role);
+      if (insert && word !== "insert") throw new QueryError(`must be one INSERT, but it starts with ${what}`);
+      if (!insert && !READ_STARTS.has(word)) {
         throw new QueryError(`must be a read statement starting with SELECT or WITH, but it starts with ${what}`);
       }
     }
-    if (token.kind === "word" && role !== "callLog") {
+    if (token.kind === "word" && !INSERTS.includes(role)) {
       const word = token.word.toLowerCase();
       if (WRITES.has(word) && sql[start - 1] !== "." && !/^\s*\(/.test(sql.slice(i))) {
         throw new QueryError(`must only read, but it contains ${token.word.toUpperCase()}`);
       }
     } else if (token.kind === "param") {
       if (!ALL_PARAMETERS.includes(token.name)) {
-        const list = (role === "callLog" ? CALL_PARAMETERS : PARAMETERS).map((p) => `:${p}`).join(", ");
+        const list = (INSERTS.includes(role) ? ROLE_PARAMETERS[role] : PARAMETERS).map((p) => `:${p}`).join(", ");
         throw new QueryError(`uses :${token.name}, which is not a parameter; the parameters are ${list}`);
       }
       pieces.push(sql.slice(from, start));
@@ -84,7 +88,7 @@ export function parseQuery(sql: string, dialect: Dialect, role: Role = "phone"):
       from = i;
     }
   }
-  if (first) throw new QueryError(role === "callLog" ? "is empty; write an INSERT" : "is empty; write a SELECT");
+  if (first) throw new QueryError(INSERTS.includes(role) ? "is empty; write an INSERT" : "is empty; write a SELECT");
   pieces.push(sql.slice(from, statementEnd >= 0 ? statementEnd : sql.length).trimEnd());
   checkRole(params, role);
   return { pieces, params };
@@ -95,12 +99,16 @@ function checkRole(params: Parameter[], role: Role): void {
   const other = params.find((p) => !allowed.includes(p));
   if (other) {
     const owner = (Object.keys(ROLE_PARAMETERS) as Role[])
-      .filter((r) => ROLE_PARAMETERS[r].includes(other))
+      .filter((r) => ROLE_PARAMETERS[r].includes(other) && INSERTS.includes(r) === INSERTS.includes(role))
       .map((r) => ROLE_KEY[r])
       .join(" and ");
     throw new QueryError(
       `uses :${other}, which only ${owner} receives; ${ROLE_KEY[role]} may use ${allowed.map((p) => `:${p}`).join(", ")}`,
     );
+  }
+  if (role === "createContact") {
+    if (params.length === 0) throw new QueryError("must use :phone or :national, the new caller's number");
+    return;
   }
   if (role === "callLog") {
     if (!params.includes("callId")) {

@@ -79,6 +79,38 @@ export function callLogTests(suite: Suite, options: CallLogOptions<unknown> | un
       expect(await options.written(call.id)).toHaveLength(0);
     });
 
+    it.runIf(suite.plugin.capabilities.createContact === true)(
+      "createContact() makes a record lookup() then finds by the number, and logCall() writes the call on it",
+      async () => {
+        const national = `53${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+        const phone = caller(`0${national}`);
+        const call = callOf({ caller: phone, answered: false, durationSec: 0 });
+        const { created, found } = await withAdapter(
+          suite,
+          async ({ adapter, log, lookup }) => {
+            expect(adapter.createContact, "capabilities.createContact: the adapter has createContact()").toBeTypeOf(
+              "function",
+            );
+            const created = await adapter.createContact?.(phone, { signal: new AbortController().signal, log });
+            if (!created) throw new Error("createContact() gave nothing");
+            const found = await lookup({ phone });
+            await write(adapter, call, created, log);
+            return { created, found };
+          },
+          await options.config(suite.config()),
+        );
+        expect(created.source).toBe(suite.plugin.name);
+        expect(typeof created.id === "string" && created.id.length > 0, "the new record has an id").toBe(true);
+        expect(
+          found.map((c) => c.id),
+          "lookup() finds the new record by the caller's number",
+        ).toContain(created.id);
+        const written = await options.written(call.id);
+        expect(written).toHaveLength(1);
+        expect(written[0]).toMatchObject({ answered: false, contactId: created.id });
+      },
+    );
+
     const refusing = options.refusing;
     it.runIf(refusing !== undefined)(
       "logCall() rejects with a CrmError when the CRM refuses or is down, never resolving",
