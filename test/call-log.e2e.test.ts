@@ -37,6 +37,9 @@ beforeAll(async () => {
   await writeFile(path.join(dir, "tenants", "acme.yaml"), tenantYaml("acme", insert));
   // a tenant whose INSERT names a table that is not there: its calls cannot be written, ever
   await writeFile(path.join(dir, "tenants", "bozuk.yaml"), tenantYaml("bozuk", insert.replace(table, `${table}_yok`)));
+  // a tenant that writes a new caller's record before their call
+  const create = `INSERT INTO ${seeded.tables.contacts} (musteri_id, telefon, ad_soyad) VALUES ('yeni-' || :phone, :national, 'Yeni arayan') RETURNING *`;
+  await writeFile(path.join(dir, "tenants", "yeni.yaml"), tenantYaml("yeni", insert, create));
   // a tenant that asks for a call log its plugin's config does not set up
   const missing = tenantYaml("eksik", insert).replace(/\n {4}callLog:\n.*\n.*\n/, "\n");
   await writeFile(path.join(dir, "tenants", "eksik.yaml"), missing);
@@ -54,7 +57,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function tenantYaml(id: string, statement: string): string {
+function tenantYaml(id: string, statement: string, createContact?: string): string {
   return `
 id: ${id}
 token: \${env:ACME_TOKEN}
@@ -68,8 +71,8 @@ crm:
     columns: { id: musteri_id, phone: [telefon, cep], name: ad_soyad, vip: vip, ownerName: temsilci, ownerExtension: dahili }
     callLog:
       url: \${env:CRM_WRITE_URL}
-      insert: ${JSON.stringify(statement)}
-callLog: { settle: 0 }
+      insert: ${JSON.stringify(statement)}${createContact ? `\n      createContact: ${JSON.stringify(createContact)}` : ""}
+callLog: { settle: 0${createContact ? ", unknown: create" : ""} }
 ${CRM_STEPS}`;
 }
 
@@ -96,8 +99,8 @@ async function hub(extra: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
 }
 
 /** The routing call Netsantral sends when the call comes in, then its call record (`cdr`) at the end. */
-async function call(url: string, id: string, tenant = "acme"): Promise<void> {
-  const fields = { arayan_no: CALLER, aranan_no: "8503030303", arama_id: id, tus_bilgisi: "-1", token: TOKEN };
+async function call(url: string, id: string, tenant = "acme", caller = CALLER): Promise<void> {
+  const fields = { arayan_no: caller, aranan_no: "8503030303", arama_id: id, tus_bilgisi: "-1", token: TOKEN };
   const routed = await fetch(`${url}/t/${tenant}`, { method: "POST", body: new URLSearchParams(fields) });
   expect(routed.status).toBe(200);
 }
@@ -236,6 +239,26 @@ describe("the call log on PostgreSQL", () => {
     expect((await outbox("list", "--tenant", "bozuk")).stdout).toMatch(/^bozuk {2}0 queued, 0 retrying, 0 dead$/m);
     expect((await outbox("drop")).code).toBe(2);
   }, 60_000);
+
+  it("writes a new caller's calls on one record made for their number, with unknown: create", async () => {
+    const h = await hub();
+    const stranger = `0532${String(process.pid % 10_000_000).padStart(7, "0")}`;
+    for (const n of [51, 52]) {
+      const id = newId(n);
+      await call(h.url, id, "yeni", stranger);
+      expect((await postEvent(h.url, { ...cdrEvent(id, stranger, "201"), sure: 0, yon: 2 }, "yeni")).status).toBe(200);
+      await settledRows(n - 50);
+    }
+    const made = await seeded.admin.rows(
+      `SELECT musteri_id, telefon FROM ${seeded.tables.contacts} WHERE musteri_id LIKE 'yeni-%'`,
+    );
+    expect(made).toEqual([{ musteri_id: `yeni-+90${stranger.slice(1)}`, telefon: stranger.slice(1) }]);
+    const written = await rows();
+    expect(written).toHaveLength(2);
+    expect(written.map((r) => r.musteri_id)).toEqual([made[0]?.musteri_id, made[0]?.musteri_id]);
+    expect(written.map((r) => r.cevaplandi)).toEqual([false, false]);
+    await seeded.admin.exec(`DELETE FROM ${seeded.tables.contacts} WHERE musteri_id LIKE 'yeni-%'`);
+  });
 
   it("gives one row when two hub nodes on one Redis take the same end at once", async () => {
     const redis = { REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };

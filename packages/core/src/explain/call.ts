@@ -60,13 +60,14 @@ export async function explainCall(opts: ExplainCallOptions): Promise<CallExplana
   }
   return describe(call, tenant.timezone ?? DEFAULT_ZONE, {
     webhooks: tenant.notify.length,
-    callLog: tenant.callLog !== undefined,
+    callLog: tenant.callLog?.unknown,
   });
 }
 
 interface Sends {
   webhooks: number;
-  callLog: boolean;
+  /** The tenant's choice for callers nobody recognised; undefined: no call log. */
+  callLog: "skip" | "create" | undefined;
 }
 
 function describe(call: TrackedCall, timeZone: string, sends: Sends): CallExplanation {
@@ -114,7 +115,7 @@ function notes(call: TrackedCall, { webhooks, callLog }: Sends): string[] {
   }
   if (webhooks === 0) out.push("The tenant's file lists no `notify` webhook: nothing is sent to its software.");
   if (!callLog) out.push("The tenant's file has no `callLog`: the call is not written into the CRM's history.");
-  else if (call.facts.state === "ended" && !call.contact) {
+  else if (call.facts.state === "ended" && !call.contact && callLog === "skip") {
     out.push("Not written into the CRM's history: nobody was recognised, and callLog.unknown is skip.");
   } else if (call.facts.state !== "ended") {
     out.push("Not yet written into the CRM's history: that comes once the PBX reports the call's end (its cdr).");

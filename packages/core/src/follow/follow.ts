@@ -179,8 +179,10 @@ export class CallFollow {
   private async queueCallLog(tenant: LiveTenant, call: TrackedCall): Promise<void> {
     const settings = tenant.config.callLog;
     const history = this.historyOptions(tenant);
-    if (!settings || !history || !call.contact) return; // unknown: skip, the only choice so far
-    const payload: CallLogJob = { card: call.cardId, log: historyOf(call, history), contact: call.contact };
+    if (!settings || !history) return;
+    const log = historyOf(call, history);
+    if (!call.contact && (settings.unknown === "skip" || !log.caller)) return;
+    const payload: CallLogJob = { card: call.cardId, log, contact: call.contact ?? null };
     const id = `calllog:${tenant.config.id}:${call.cardId}`;
     await this.outbox.add({ id, kind: "calllog", tenant: tenant.config.id, payload, delayMs: settings.settle });
   }
@@ -194,7 +196,7 @@ export class CallFollow {
     // the call's latest facts, where it is still kept: an end that came after this job was queued counts
     const latest = await this.tracker.get(job.tenant, job.payload.card).catch(() => undefined);
     const log = latest ? historyOf(latest, history) : job.payload.log;
-    const contact = latest?.contact ?? job.payload.contact;
+    let contact = latest?.contact ?? job.payload.contact;
     const { metrics } = this.options;
     const noted = (outcome: Delivery["outcome"], detail: string) => {
       const delivery: Delivery = {
@@ -214,6 +216,9 @@ export class CallFollow {
     };
     try {
       const signal = AbortSignal.timeout(CALL_LOG_TIMEOUT_MS);
+      if (!contact && log.caller && tenant.config.callLog?.unknown === "create") {
+        contact = await this.contactFor(tenant, log.caller, signal);
+      }
       const written = await adapter.logCall(log, contact, { signal, log: this.options.log });
       metrics.callLog(job.tenant, "written");
       const link = written.url ? ` ${written.url}` : "";
@@ -225,6 +230,32 @@ export class CallFollow {
       metrics.callLog(job.tenant, permanent ? "failed" : "retried");
       noted(permanent ? "failed" : "retrying", message);
       throw permanent ? new PermanentFailure(message) : error;
+    }
+  }
+
+  /**
+   * The record a new caller's calls are written on: the one created for their number before (kept 4 hours,
+   * for the calls that come while the CRM is still indexing it), else one the CRM has by now, else a new
+   * one, created by one node at a time.
+   */
+  private async contactFor(tenant: LiveTenant, caller: Phone, signal: AbortSignal): Promise<Contact> {
+    const { store } = this.tracker;
+    const id = tenant.config.id;
+    // the store binds a key to a value once: here the number to the record made for it
+    const key = `created:${caller.e164}`;
+    const made = await store.findId(id, [key]);
+    if (made) return JSON.parse(made) as Contact;
+    const known = await this.lookUp(tenant, caller);
+    if (known) return known;
+    const create = tenant.adapter.createContact;
+    if (!create) throw new PermanentFailure("the tenant's plugin no longer creates records");
+    const lock = `creating:${caller.e164}`;
+    if (!(await store.claim(id, lock, 60_000))) throw new Error("another try is creating this caller's record");
+    try {
+      const created = await create.call(tenant.adapter, caller, { signal, log: this.options.log });
+      return JSON.parse(await store.bindId(id, key, JSON.stringify(created))) as Contact;
+    } finally {
+      await store.release(id, lock);
     }
   }
 

@@ -74,6 +74,11 @@ export async function startTenant(
       { path: "callLog", message: `the ${plugin.name} plugin writes no call logs here: ${why}` },
     ]);
   }
+  if (config.callLog?.unknown === "create" && !adapter.createContact) {
+    await adapter.close?.();
+    const message = `create needs a plugin that creates records for new callers: the ${plugin.name} plugin does not here (sql: crm.config.callLog.createContact); use skip`;
+    throw new ConfigError(file, [{ path: "callLog.unknown", message }]);
+  }
   const token = tokenBytes(config.token);
   const configPart = configHash(config.crm.adapter, config.crm.config);
   let version: string | undefined;

@@ -18,6 +18,9 @@ describe("instrumentAdapter", () => {
       async logCall(call) {
         return { id: `${this.name}:${call.id}`, created: true };
       },
+      async createContact(caller) {
+        return { id: `${this.name}:${caller.e164}`, source: "acme", phones: [caller.e164], fields: {} };
+      },
       data: () => ({ version: "v1", warnings: [] }),
       async close() {
         calls.push("close");
@@ -31,6 +34,8 @@ describe("instrumentAdapter", () => {
     );
     expect(await wrapped.logCall?.({ id: "c1" } as never, null, ctx)).toEqual({ id: "acme-crm:c1", created: true });
     expect(wrapped.data?.()).toEqual({ version: "v1", warnings: [] });
+    const caller = { e164: "+905321234567", national: "5321234567", variants: [] };
+    expect((await wrapped.createContact?.(caller, ctx))?.id).toBe("acme-crm:+905321234567");
     await wrapped.close?.();
     expect(calls).toEqual(["check acme-crm", "close"]);
   });

@@ -23,6 +23,7 @@ export function instrumentAdapter(adapter: CrmAdapter, name: string, metrics: Hu
   if (adapter.check) instrumented.check = adapter.check.bind(adapter);
   if (adapter.recordUrl) instrumented.recordUrl = adapter.recordUrl.bind(adapter);
   if (adapter.logCall) instrumented.logCall = adapter.logCall.bind(adapter);
+  if (adapter.createContact) instrumented.createContact = adapter.createContact.bind(adapter);
   if (adapter.data) instrumented.data = adapter.data.bind(adapter);
   if (adapter.close) instrumented.close = adapter.close.bind(adapter);
   return instrumented;

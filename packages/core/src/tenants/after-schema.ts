@@ -70,11 +70,11 @@ export const CALL_LOG_BODY = [
 
 export const callLogSchema = strict({
   unknown: z
-    .enum(["skip"], {
-      error: "use skip: a call of a caller nobody recognised is not written (create is not yet built)",
-    })
+    .enum(["skip", "create"])
     .default("skip")
-    .describe("a call of a caller nobody recognised: skip (not written)"),
+    .describe(
+      "a call of a caller nobody recognised: skip (not written), or create a record for them (once per number) and write it there",
+    ),
   title: template(text)
     .default(CALL_LOG_TITLE)
     .describe("the record's subject: a template of call.* (kind, caller, duration, extension, …) and contact.*"),
