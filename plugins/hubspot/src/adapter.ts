@@ -43,6 +43,23 @@ export class HubSpotAdapter implements CrmAdapter {
   constructor(private readonly o: HubSpotAdapterOptions) {
     const settings = o.config.callLog;
     if (settings) this.logCall = (call, contact, ctx) => this.writeCall(settings, call, contact, ctx);
+    // a contact made for a new caller must be one the phone search reads, or their next call would make another
+    const contacts = o.config.objects.find((c) => c.type === "contacts");
+    if (settings && contacts) this.createContact = (caller, ctx) => this.newContact(contacts, caller, ctx);
+  }
+
+  /** Present with `callLog` when contacts are searched: a contact for a caller nobody recognised. */
+  readonly createContact?: (caller: Phone, ctx: LookupContext) => Promise<Contact>;
+
+  /** A contact holding the new caller's number in `phone`, which HubSpot's calculated phone search reads. */
+  private async newContact(o: ObjectConfig, caller: Phone, ctx: LookupContext): Promise<Contact> {
+    ctx.signal.throwIfAborted();
+    const { api, request } = this.o;
+    const phone = caller.e164;
+    const id = await send(request, "new contact", "other", ctx.signal, (token, signal) =>
+      api.createContact({ phone }, token, signal),
+    );
+    return { id, source: PLUGIN_NAME, kind: o.kind, phones: [phone], fields: {} };
   }
 
   async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {

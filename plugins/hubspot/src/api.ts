@@ -86,6 +86,15 @@ export class HubSpotApi {
     return { id: result.id, created: result._new };
   }
 
+  /** Creates a contact with these properties (`POST /crm/v3/objects/contacts`); returns its id. */
+  async createContact(properties: Record<string, string>, token: string, signal: AbortSignal): Promise<string> {
+    const created = await this.client(token).crm.contacts.basicApi.create(
+      { properties, associations: [] },
+      abortableOptions(this.agent, signal),
+    );
+    return created.id;
+  }
+
   /** Associates a call with a contact (type 194) or a company (182); a PUT, so doing it again changes nothing. */
   async associateCall(callId: string, to: ObjectType, toId: string, token: string, signal: AbortSignal) {
     await this.client(token).crm.associations.v4.basicApi.create(

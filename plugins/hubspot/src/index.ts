@@ -18,7 +18,7 @@ export { configSchema, type HubSpotConfig } from "./schema.js";
 export const plugin = definePlugin({
   name: PLUGIN_NAME,
   configSchema,
-  capabilities: { customerNumber: true, recordUrl: true, callLog: true },
+  capabilities: { customerNumber: true, recordUrl: true, callLog: true, createContact: true },
   create(config, ctx) {
     const account = config.rateLimit.account ?? accountOf(config.auth);
     // this process's requests are counted until answered; the hub's limiter (absent outside a hub) keeps

@@ -21,7 +21,7 @@ import type { SalesforceConfig } from "./schema.js";
 import type { Session } from "./session.js";
 import { customerNumberQuery, usersQuery } from "./soql.js";
 import { phoneSearch } from "./sosl.js";
-import { type CallLogConfig, findOrCreateTask, taskOf, upsertTask } from "./task.js";
+import { type CallLogConfig, createLead, findOrCreateTask, taskOf, upsertTask } from "./task.js";
 
 export interface AdapterOptions {
   config: SalesforceConfig;
@@ -48,7 +48,22 @@ export class SalesforceAdapter implements CrmAdapter {
   constructor(private readonly o: AdapterOptions) {
     const settings = o.config.callLog;
     if (settings) this.logCall = (call, contact, ctx) => this.writeTask(settings, call, contact, ctx);
+    // a Lead made for a new caller must be one the phone search reads, or their next call would make another
+    if (settings && o.plan.objects.some((p) => p.object === "Lead")) {
+      this.createContact = async (caller, ctx) => {
+        ctx.signal.throwIfAborted();
+        const made = this.o.limiter.run(
+          ctx.signal,
+          () => this.o.session.call("write", (conn) => createLead(conn, caller, settings)),
+          { background: true },
+        );
+        return untilAborted(made, ctx.signal);
+      };
+    }
   }
+
+  /** Present with `callLog` when Lead is among the objects searched: a Lead for a caller nobody recognised. */
+  readonly createContact?: (caller: Phone, ctx: LookupContext) => Promise<Contact>;
 
   async lookup(query: LookupQuery, ctx: LookupContext): Promise<Contact[]> {
     ctx.signal.throwIfAborted();

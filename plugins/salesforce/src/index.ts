@@ -17,7 +17,7 @@ export { escapeSosl } from "./sosl.js";
 export const plugin = definePlugin({
   name: PLUGIN_NAME,
   configSchema,
-  capabilities: { customerNumber: true, recordUrl: true, callLog: true },
+  capabilities: { customerNumber: true, recordUrl: true, callLog: true, createContact: true },
   async create(config, ctx) {
     const { auth, loginUrl } = config;
     // the key is checked now, so a broken one is reported when the tenant loads, not on its first call

@@ -177,6 +177,13 @@ export const configSchema = z
           })
           .prefault({})
           .describe("the CallDisposition written for an answered and a missed call"),
+        newLead: z
+          .strictObject({
+            lastName: z.string().trim().min(1).default("Bilinmeyen arayan"),
+            company: z.string().trim().min(1).default("Bilinmiyor"),
+          })
+          .prefault({})
+          .describe("for callLog.unknown: create, the Lead made for a new caller (LastName and Company are required)"),
       })
       .optional()
       .describe("write each ended call as a Task (TaskSubtype Call) on the recognised record"),

@@ -1,5 +1,6 @@
-import type { CallLog, Contact, LoggedCall } from "@santral-hub/sdk";
+import type { CallLog, Contact, LoggedCall, Phone } from "@santral-hub/sdk";
 import type { Connection } from "jsforce";
+import { PLUGIN_NAME } from "./name.js";
 import type { SalesforceConfig } from "./schema.js";
 import { soqlString } from "./soql.js";
 
@@ -65,4 +66,17 @@ export async function findOrCreateTask(
   const outcome = Array.isArray(created) ? created[0] : created;
   if (!outcome?.id) throw new Error("Salesforce created no Task");
   return { id: outcome.id, created: true };
+}
+
+/**
+ * A Lead for a caller nobody recognised, holding their number as people type it (`0532…`), which the
+ * phone search finds; the call's Task then goes on it.
+ */
+export async function createLead(conn: Connection, caller: Phone, config: CallLogConfig): Promise<Contact> {
+  const phone = caller.country === "TR" ? `0${caller.national}` : caller.e164;
+  const lead = { LastName: config.newLead.lastName, Company: config.newLead.company, Phone: phone };
+  const created = await conn.sobject("Lead").create(lead);
+  const outcome = Array.isArray(created) ? created[0] : created;
+  if (!outcome?.id) throw new Error("Salesforce created no Lead");
+  return { id: outcome.id, source: PLUGIN_NAME, kind: "Lead", phones: [phone], name: lead.LastName, fields: {} };
 }

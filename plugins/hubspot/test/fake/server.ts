@@ -56,6 +56,7 @@ const CALL_PROPERTIES = [
   "hs_call_recording_url",
   "hubspot_owner_id",
 ];
+const CREATE_CONTACT = "/crm/v3/objects/contacts";
 const ASSOCIATE = /^\/crm\/v4\/objects\/calls\/(\d+)\/associations\/(contacts|companies)\/(\d+)$/;
 export const ACCOUNT_DETAILS = "/account-info/v3/details";
 
@@ -238,6 +239,17 @@ export class FakeHubSpot {
     return { status: 200, body: { status: "COMPLETE", results, startedAt: now, completedAt: now } };
   }
 
+  /** `POST /crm/v3/objects/contacts`: 201 with the new contact, its calculated phone properties derived. */
+  private createContact(body: unknown): Answer {
+    const properties = (body as { properties?: Record<string, string> } | undefined)?.properties ?? {};
+    const now = new Date().toISOString();
+    const record = this.store.add("contacts", properties, { createdAt: now });
+    return {
+      status: 201,
+      body: { id: record.id, properties: record.properties, createdAt: now, updatedAt: now, archived: false },
+    };
+  }
+
   /** `PUT /crm/v4/objects/calls/{id}/associations/{type}/{toId}`: a call tied to a contact or a company. */
   private associate(path: string, body: unknown): Answer {
     const [, callId = "", type = "", toId = ""] = ASSOCIATE.exec(path) ?? [];
@@ -263,7 +275,9 @@ export class FakeHubSpot {
   private answer(method: string, path: string, token: string | undefined, body: unknown): Answer {
     const oauth = this.accounts.answer(method, path, body);
     if (oauth) return oauth;
-    const writes = (method === "POST" && path === UPSERT_CALLS) || (method === "PUT" && ASSOCIATE.test(path));
+    const writes =
+      (method === "POST" && (path === UPSERT_CALLS || path === CREATE_CONTACT)) ||
+      (method === "PUT" && ASSOCIATE.test(path));
     if (writes) {
       const refused = this.accounts.authenticate(token, "crm.objects.contacts.write");
       if (refused) return refused;
@@ -272,6 +286,7 @@ export class FakeHubSpot {
         if (fault.times !== undefined) fault.times--;
         return faultAnswer(fault);
       }
+      if (path === CREATE_CONTACT) return this.createContact(body);
       return path === UPSERT_CALLS ? this.upsertCalls(body) : this.associate(path, body);
     }
     const object = SEARCH.exec(path)?.[1] as "contacts" | "companies" | undefined;
