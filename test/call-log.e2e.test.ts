@@ -220,7 +220,11 @@ describe("the call log on PostgreSQL", () => {
       await new Promise((r) => setTimeout(r, 100));
       listed = await outbox("list", "--tenant", "bozuk");
     }
-    expect(listed.stdout).toMatch(/^bozuk {2}0 queued, 0 retrying, 1 dead$/m);
+    expect(listed.stdout).toMatch(
+      /^bozuk {2}0 queued, 0 retrying, 1 dead\n {2}calllog: 0 queued, 0 retrying, 1 dead$/m,
+    );
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/^santral_outbox_jobs\{tenant="bozuk",kind="calllog",state="dead"\} 1$/m);
     expect(listed.stdout).toMatch(/^calllog:bozuk:[0-9a-f-]+ {2}calllog, 1 tries, dead since /m);
     expect(listed.stdout).toMatch(/callLog\.insert: .*_yok.* does not exist/);
     expect(listed.stdout).not.toContain("905441000000"); // the job's call, with its number, is not printed
@@ -234,7 +238,12 @@ describe("the call log on PostgreSQL", () => {
       await new Promise((r) => setTimeout(r, 100));
       again = await json();
     }
-    expect(again.tenants).toEqual([{ tenant: "bozuk", queued: 0, retrying: 0, dead: 1, oldestAgeMs: 0 }]);
+    expect(again.tenants).toEqual([
+      {
+        ...{ tenant: "bozuk", queued: 0, retrying: 0, dead: 1, oldestAgeMs: 0 },
+        kinds: { calllog: { queued: 0, retrying: 0, dead: 1 } },
+      },
+    ]);
     expect((await outbox("drop", "--id", again.dead[0].id)).stdout).toBe("Dropped 1 dead job\n");
     expect((await outbox("list", "--tenant", "bozuk")).stdout).toMatch(/^bozuk {2}0 queued, 0 retrying, 0 dead$/m);
     expect((await outbox("drop")).code).toBe(2);

@@ -45,6 +45,9 @@ export function registerOutboxCommands(program: Command, cli: Cli): void {
         for (const t of report.tenants) {
           const oldest = t.oldestAgeMs > 0 ? `, the oldest waiting ${age(t.oldestAgeMs)}` : "";
           cli.io.out(`${t.tenant}  ${t.queued} queued, ${t.retrying} retrying, ${t.dead} dead${oldest}\n`);
+          for (const [kind, k] of Object.entries(t.kinds)) {
+            cli.io.out(`  ${kind}: ${k.queued} queued, ${k.retrying} retrying, ${k.dead} dead\n`);
+          }
         }
         if (report.dead.length > 0) cli.io.out("\nDead jobs, the latest first:\n");
         for (const job of report.dead) {

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { CacheOutcome } from "../cache/lookup-cache.js";
+import type { OutboxStats } from "../outbox/index.js";
 import type { StepConfig } from "../tenants/types.js";
 import { AnswerHistogram, type BucketCounts } from "./answer-times.js";
 
@@ -142,7 +143,7 @@ export class HubMetrics {
     "calls written into the CRMs' history: written, retried (a failed try, tried again later) or failed (dead)",
     ["tenant", "outcome"],
   );
-  private outboxGauges: { queued: Gauge; dead: Gauge; oldest: Gauge } | undefined;
+  private outboxGauges: { queued: Gauge; dead: Gauge; oldest: Gauge; jobs: Gauge } | undefined;
   private defaults = false;
 
   constructor() {
@@ -225,9 +226,7 @@ export class HubMetrics {
    * The outbox per tenant, read at each scrape: jobs waiting (new or retrying), dead, and the oldest waiting
    * one's age; stale figures are kept when the outbox cannot tell.
    */
-  watchOutbox(
-    stats: () => Promise<{ tenant: string; queued: number; retrying: number; dead: number; oldestAgeMs: number }[]>,
-  ): void {
+  watchOutbox(stats: () => Promise<OutboxStats[]>): void {
     if (this.outboxGauges) return;
     let last: Awaited<ReturnType<typeof stats>> = [];
     let reading: Promise<typeof last> | undefined;
@@ -272,6 +271,22 @@ export class HubMetrics {
         "age of the oldest waiting outbox job, by tenant",
         (r) => r.oldestAgeMs / 1000,
       ),
+      jobs: new Gauge({
+        name: "santral_outbox_jobs",
+        help: "outbox jobs by tenant, kind (event, notify, calllog) and state (queued, retrying, dead)",
+        labelNames: ["tenant", "kind", "state"],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const row of await read()) {
+            for (const [kind, counts] of Object.entries(row.kinds)) {
+              for (const state of ["queued", "retrying", "dead"] as const) {
+                this.labels(row.tenant, kind, state).set(counts[state]);
+              }
+            }
+          }
+        },
+      }),
     };
   }
 

@@ -5,6 +5,8 @@ export { SqliteOutbox, type SqliteOutboxOptions } from "./sqlite-outbox.js";
 export {
   type DeadJob,
   type DeadTarget,
+  emptyStats,
+  type KindStats,
   type Outbox,
   type OutboxHandler,
   type OutboxJob,

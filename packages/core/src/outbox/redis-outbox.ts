@@ -13,6 +13,7 @@ import {
 import {
   type DeadJob,
   type DeadTarget,
+  emptyStats,
   type Outbox,
   type OutboxHandler,
   type OutboxJob,
@@ -162,7 +163,7 @@ export class RedisOutbox implements Outbox {
     const now = Date.now();
     const rows = new Map<string, OutboxStats>();
     const row = (t: string) => {
-      const r = rows.get(t) ?? { tenant: t, queued: 0, retrying: 0, dead: 0, oldestAgeMs: 0 };
+      const r = rows.get(t) ?? emptyStats(t);
       rows.set(t, r);
       return r;
     };
@@ -170,13 +171,17 @@ export class RedisOutbox implements Outbox {
       for await (const job of this.scan(type)) {
         if (tenant !== undefined && job.data.tenant !== tenant) continue;
         const r = row(job.data.tenant);
+        const k = r.kinds[job.name] ?? { queued: 0, retrying: 0, dead: 0 };
+        r.kinds[job.name] = k;
         if (type === "failed") {
           r.dead++;
+          k.dead++;
           continue;
         }
         // a running job's own start is counted already
-        if (job.attemptsStarted > (type === "active" ? 1 : 0)) r.retrying++;
-        else r.queued++;
+        const state = job.attemptsStarted > (type === "active" ? 1 : 0) ? "retrying" : "queued";
+        r[state]++;
+        k[state]++;
         r.oldestAgeMs = Math.max(r.oldestAgeMs, now - job.timestamp);
       }
     }

@@ -11,16 +11,17 @@ import {
   nextRunAt,
   retryPolicy,
 } from "./policy.js";
-import type {
-  DeadJob,
-  DeadTarget,
-  Outbox,
-  OutboxHandler,
-  OutboxJob,
-  OutboxJobInput,
-  OutboxStats,
-  RetryPolicy,
-  WorkOptions,
+import {
+  type DeadJob,
+  type DeadTarget,
+  emptyStats,
+  type Outbox,
+  type OutboxHandler,
+  type OutboxJob,
+  type OutboxJobInput,
+  type OutboxStats,
+  type RetryPolicy,
+  type WorkOptions,
 } from "./types.js";
 
 export interface SqliteOutboxOptions {
@@ -69,6 +70,7 @@ interface Worker {
 
 interface StatsRow {
   tenant: string;
+  kind: string;
   queued: number;
   retrying: number;
   dead: number;
@@ -174,13 +176,13 @@ export class SqliteOutbox implements Outbox {
       ),
       purge: db.prepare("DELETE FROM outbox_jobs WHERE state = 'done' AND finished_at < @expired"),
       stats: db.prepare<{ tenant: string | null; now: number }, StatsRow>(
-        `SELECT tenant,
+        `SELECT tenant, kind,
            SUM((state = 'queued' AND attempts = 0) OR (state = 'running' AND attempts <= 1)) AS queued,
            SUM((state = 'queued' AND attempts > 0) OR (state = 'running' AND attempts > 1)) AS retrying,
            SUM(state = 'dead') AS dead,
            MIN(CASE WHEN state IN ('queued', 'running') THEN created_at END) AS oldest
          FROM outbox_jobs WHERE state IN ('queued', 'running', 'dead') AND (@tenant IS NULL OR tenant = @tenant)
-         GROUP BY tenant ORDER BY tenant`,
+         GROUP BY tenant, kind ORDER BY tenant, kind`,
       ),
       dead: db.prepare<{ tenant: string | null; limit: number }, JobRow>(
         `SELECT * FROM outbox_jobs WHERE state = 'dead' AND (@tenant IS NULL OR tenant = @tenant)
@@ -251,15 +253,18 @@ export class SqliteOutbox implements Outbox {
 
   async stats(tenant?: string): Promise<OutboxStats[]> {
     const now = Date.now();
-    const rows = this.sql.stats.all({ tenant: tenant ?? null, now }).map((row) => ({
-      tenant: row.tenant,
-      queued: row.queued,
-      retrying: row.retrying,
-      dead: row.dead,
-      oldestAgeMs: row.oldest === null ? 0 : Math.max(0, now - row.oldest),
-    }));
-    if (tenant !== undefined && rows.length === 0) return [{ tenant, queued: 0, retrying: 0, dead: 0, oldestAgeMs: 0 }];
-    return rows;
+    const rows = new Map<string, OutboxStats>();
+    for (const row of this.sql.stats.all({ tenant: tenant ?? null, now })) {
+      const r = rows.get(row.tenant) ?? emptyStats(row.tenant);
+      rows.set(row.tenant, r);
+      r.queued += row.queued;
+      r.retrying += row.retrying;
+      r.dead += row.dead;
+      if (row.oldest !== null) r.oldestAgeMs = Math.max(r.oldestAgeMs, now - row.oldest);
+      r.kinds[row.kind] = { queued: row.queued, retrying: row.retrying, dead: row.dead };
+    }
+    if (tenant !== undefined) return [rows.get(tenant) ?? emptyStats(tenant)];
+    return [...rows.values()];
   }
 
   async dead(tenant?: string, limit = 100): Promise<DeadJob[]> {

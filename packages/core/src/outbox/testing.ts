@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Logger } from "@santral-hub/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_ERROR_LENGTH } from "./policy.js";
-import { type Outbox, type OutboxJob, PermanentFailure, type RetryPolicy } from "./types.js";
+import { emptyStats, type Outbox, type OutboxJob, PermanentFailure, type RetryPolicy } from "./types.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -106,7 +106,7 @@ export function outboxContract(name: string, backend: () => OutboxBackend): void
       await settled(outbox, "acme");
       await sleep(150);
       expect(runs).toHaveLength(1);
-      expect(await outbox.stats("acme")).toEqual([{ tenant: "acme", queued: 0, retrying: 0, dead: 0, oldestAgeMs: 0 }]);
+      expect(await outbox.stats("acme")).toEqual([emptyStats("acme")]);
     });
 
     it("runs a delayed job no sooner than its delay, and soon after", async () => {
@@ -180,7 +180,16 @@ export function outboxContract(name: string, backend: () => OutboxBackend): void
         failedAt: expect.any(Number),
       });
       expect(Math.abs((dead?.failedAt ?? 0) - Date.now())).toBeLessThan(2000);
-      expect(await outbox.stats("acme")).toEqual([{ tenant: "acme", queued: 0, retrying: 0, dead: 1, oldestAgeMs: 0 }]);
+      expect(await outbox.stats("acme")).toEqual([
+        {
+          tenant: "acme",
+          queued: 0,
+          retrying: 0,
+          dead: 1,
+          oldestAgeMs: 0,
+          kinds: { notify: { queued: 0, retrying: 0, dead: 1 } },
+        },
+      ]);
       expect(await outbox.add(job)).toBe(false); // a dead id is known
     });
 
@@ -277,7 +286,7 @@ export function outboxContract(name: string, backend: () => OutboxBackend): void
       await settled(second, "acme");
       unblock(); // the first instance's handler ends after its close: nothing it does counts
       await sleep(100);
-      expect(await second.stats("acme")).toEqual([{ tenant: "acme", queued: 0, retrying: 0, dead: 0, oldestAgeMs: 0 }]);
+      expect(await second.stats("acme")).toEqual([emptyStats("acme")]);
       expect(await second.add(notifyJob(1))).toBe(false);
     });
 
@@ -286,19 +295,28 @@ export function outboxContract(name: string, backend: () => OutboxBackend): void
       await outbox.add({ ...notifyJob(1), id: "a1" });
       await outbox.add({ ...notifyJob(2), id: "a2" });
       await outbox.add({ ...notifyJob(1, "globex"), id: "g1" });
+      await outbox.add({ ...notifyJob(3), id: "a3", kind: "calllog" });
       await sleep(60);
       const stats = await outbox.stats();
       expect(stats.map((s) => ({ ...s, oldestAgeMs: 0 }))).toEqual([
-        { tenant: "acme", queued: 2, retrying: 0, dead: 0, oldestAgeMs: 0 },
-        { tenant: "globex", queued: 1, retrying: 0, dead: 0, oldestAgeMs: 0 },
+        {
+          ...{ tenant: "acme", queued: 3, retrying: 0, dead: 0, oldestAgeMs: 0 },
+          kinds: { notify: { queued: 2, retrying: 0, dead: 0 }, calllog: { queued: 1, retrying: 0, dead: 0 } },
+        },
+        {
+          tenant: "globex",
+          queued: 1,
+          retrying: 0,
+          dead: 0,
+          oldestAgeMs: 0,
+          kinds: { notify: { queued: 1, retrying: 0, dead: 0 } },
+        },
       ]);
       for (const row of stats) {
         expect(row.oldestAgeMs).toBeGreaterThanOrEqual(55);
         expect(row.oldestAgeMs).toBeLessThan(5000);
       }
-      expect(await outbox.stats("initech")).toEqual([
-        { tenant: "initech", queued: 0, retrying: 0, dead: 0, oldestAgeMs: 0 },
-      ]);
+      expect(await outbox.stats("initech")).toEqual([emptyStats("initech")]);
 
       const { runs, handler } = recorder((_, job) => {
         if (job.id === "a1") return new Error("CRM said 503");
@@ -308,12 +326,22 @@ export function outboxContract(name: string, backend: () => OutboxBackend): void
       outbox.work("notify", handler);
       await until(() => runs.length === 3, "every job to run once");
       await until(async () => (await outbox.stats("globex"))[0]?.dead === 1, "g1 to be dead");
-      await until(async () => (await outbox.stats("acme"))[0]?.queued === 0, "a2 to be done");
+      await until(async () => (await outbox.stats("acme"))[0]?.kinds.notify?.queued === 0, "a2 to be done");
       const [acme] = await outbox.stats("acme");
-      expect(acme).toMatchObject({ tenant: "acme", queued: 0, retrying: 1, dead: 0 });
+      // the calllog job has no handler here: a Redis node hands it back, which counts as a try
+      expect((acme?.queued ?? 0) + (acme?.retrying ?? 0)).toBe(2);
+      expect(acme?.kinds.notify).toEqual({ queued: 0, retrying: 1, dead: 0 });
+      expect((acme?.kinds.calllog?.queued ?? 0) + (acme?.kinds.calllog?.retrying ?? 0)).toBe(1);
       expect(acme?.oldestAgeMs).toBeGreaterThanOrEqual(55);
       expect(await outbox.stats("globex")).toEqual([
-        { tenant: "globex", queued: 0, retrying: 0, dead: 1, oldestAgeMs: 0 },
+        {
+          tenant: "globex",
+          queued: 0,
+          retrying: 0,
+          dead: 1,
+          oldestAgeMs: 0,
+          kinds: { notify: { queued: 0, retrying: 0, dead: 1 } },
+        },
       ]);
     });
   });

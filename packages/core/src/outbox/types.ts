@@ -47,6 +47,19 @@ export interface OutboxStats {
   dead: number;
   /** Age of the oldest queued or retrying job; 0 when there is none. */
   oldestAgeMs: number;
+  /** The same counts per kind of job (`event`, `notify`, `calllog`), for the kinds it has any of. */
+  kinds: Record<string, KindStats>;
+}
+
+/** A tenant with no job waiting or dead. */
+export function emptyStats(tenant: string): OutboxStats {
+  return { tenant, queued: 0, retrying: 0, dead: 0, oldestAgeMs: 0, kinds: {} };
+}
+
+export interface KindStats {
+  queued: number;
+  retrying: number;
+  dead: number;
 }
 
 /** Which dead jobs an operator tool acts on: these ids, or every dead job of a tenant. */
