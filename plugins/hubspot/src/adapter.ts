@@ -56,8 +56,13 @@ export class HubSpotAdapter implements CrmAdapter {
     ctx.signal.throwIfAborted();
     const { api, request } = this.o;
     const phone = caller.e164;
-    const id = await send(request, "new contact", "other", ctx.signal, (token, signal) =>
-      api.createContact({ phone }, token, signal),
+    const id = await send(
+      request,
+      "new contact",
+      "other",
+      ctx.signal,
+      (token, signal) => api.createContact({ phone }, token, signal),
+      { background: true },
     );
     return { id, source: PLUGIN_NAME, kind: o.kind, phones: [phone], fields: {} };
   }
@@ -122,7 +127,8 @@ export class HubSpotAdapter implements CrmAdapter {
   /**
    * Upserts the call by the tenant's unique property, then associates it with the recognised record: both
    * idempotent, so a retry after either step leaves one call, associated once. Both draw from the
-   * account's general budget, never from the searches' few a second that callers wait on.
+   * account's general budget, never from the searches' few a second that callers wait on, and from at
+   * most half of it, behind every other request (owner names, token refreshes).
    */
   private async writeCall(
     settings: CallLogConfig,
@@ -134,13 +140,24 @@ export class HubSpotAdapter implements CrmAdapter {
     if (this.closed) throw new CrmError("unavailable", PLUGIN_NAME, "the adapter is closed");
     const { api, request, config } = this.o;
     const properties = callProperties(call, settings);
-    const written = await send(request, "call log", "other", ctx.signal, (token, signal) =>
-      api.upsertCall(settings.idProperty, call.id, properties, token, signal),
+    const background = { background: true };
+    const written = await send(
+      request,
+      "call log",
+      "other",
+      ctx.signal,
+      (token, signal) => api.upsertCall(settings.idProperty, call.id, properties, token, signal),
+      background,
     );
     const type = associatedType(contact, config.objects);
     if (type && contact) {
-      await send(request, "call association", "other", ctx.signal, (token, signal) =>
-        api.associateCall(written.id, type, contact.id, token, signal),
+      await send(
+        request,
+        "call association",
+        "other",
+        ctx.signal,
+        (token, signal) => api.associateCall(written.id, type, contact.id, token, signal),
+        background,
       );
     }
     return written; // a call has no page of its own: it shows on the record's timeline

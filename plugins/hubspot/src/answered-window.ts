@@ -19,6 +19,12 @@ interface Waiter {
 }
 
 /**
+ * A background request (a call log) may use this share of the limit, and waits behind every other request:
+ * a backlog of writes never holds up a request a caller waits on.
+ */
+export const BACKGROUND_SHARE = 0.5;
+
+/**
  * This process's requests to one HubSpot account, counted from the moment a slot is granted until one
  * second after the answer came back. A request arrives at HubSpot after it was granted and before its
  * answer returns, so the last second of answers plus the requests still out covers every request HubSpot
@@ -30,30 +36,38 @@ export class AnsweredWindow {
   /** When answers came back, oldest first. */
   private readonly answered: number[] = [];
   private readonly queue: Waiter[] = [];
+  /** Background waiters: served only when no other request waits. */
+  private readonly later: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** A slot within `limit` requests a second; rejects with the signal's reason when it aborts first. */
-  acquire(limit: number, signal: AbortSignal): Promise<Slot> {
+  /**
+   * A slot within `limit` requests a second (a background one within its share of it, after every other
+   * waiter); rejects with the signal's reason when it aborts first.
+   */
+  acquire(limit: number, signal: AbortSignal, options: { background?: boolean } = {}): Promise<Slot> {
     if (signal.aborted) return Promise.reject(signal.reason);
-    if (this.queue.length === 0 && this.used() < limit) return Promise.resolve(this.take());
+    const background = options.background === true;
+    const own = background ? Math.max(1, Math.floor(limit * BACKGROUND_SHARE)) : limit;
+    const queue = background ? this.later : this.queue;
+    if (this.queue.length === 0 && queue.length === 0 && this.used() < own) return Promise.resolve(this.take());
     return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = {
-        limit,
+        limit: own,
         resolve: (slot) => {
           signal.removeEventListener("abort", onAbort);
           resolve(slot);
         },
       };
       const onAbort = () => {
-        const at = this.queue.indexOf(waiter);
-        if (at >= 0) this.queue.splice(at, 1);
+        const at = queue.indexOf(waiter);
+        if (at >= 0) queue.splice(at, 1);
         reject(signal.reason);
         this.drain(); // the head may have left: the next one may fit
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      this.queue.push(waiter);
+      queue.push(waiter);
       this.drain();
     });
   }
@@ -87,11 +101,16 @@ export class AnsweredWindow {
   }
 
   private drain(): void {
-    for (let head = this.queue[0]; head && this.used() < head.limit; head = this.queue[0]) {
-      this.queue.shift();
+    for (let head = this.head(); head && this.used() < head.limit; head = this.head()) {
+      (this.queue[0] === head ? this.queue : this.later).shift();
       head.resolve(this.take());
     }
     this.schedule();
+  }
+
+  /** The next waiter: the first request a caller may wait on, else the first background one. */
+  private head(): Waiter | undefined {
+    return this.queue[0] ?? this.later[0];
   }
 
   /**
@@ -101,7 +120,7 @@ export class AnsweredWindow {
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const head = this.queue[0];
+    const head = this.head();
     if (!head) return;
     const over = this.used() - head.limit; // one less than the slots that must free up
     const freeing = this.answered[over];

@@ -42,12 +42,13 @@ export async function send<T>(
   budget: "search" | "other",
   signal: AbortSignal,
   call: (token: string, signal: AbortSignal) => Promise<T>,
+  options: { background?: boolean } = {},
 ): Promise<T> {
   let refreshed = false;
   let waits = 0;
   for (;;) {
     const token = await o.auth.token(signal);
-    const slot = await quota(o, what, budget, signal);
+    const slot = await quota(o, what, budget, signal, options.background === true);
     const timed = withTimeout(signal, o.requestTimeout);
     try {
       const answer = await call(token, timed.signal);
@@ -110,12 +111,18 @@ export function retryWait(failure: Failure, retry: RequestOptions["retry"], wait
 }
 
 /** A slot of this process's window, then of the hub's: the shared slot is taken when the request can leave. */
-async function quota(o: RequestOptions, what: string, budget: "search" | "other", signal: AbortSignal): Promise<Slot> {
+async function quota(
+  o: RequestOptions,
+  what: string,
+  budget: "search" | "other",
+  signal: AbortSignal,
+  background: boolean,
+): Promise<Slot> {
   signal.throwIfAborted();
   const { local, shared } = o.limits[budget];
   let slot: Slot | undefined;
   try {
-    slot = await local.acquire(o.rates[budget], signal);
+    slot = await local.acquire(o.rates[budget], signal, { background });
     await shared?.acquire(signal);
     return slot;
   } catch (reason) {
