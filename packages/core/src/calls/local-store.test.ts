@@ -59,4 +59,21 @@ describe("LocalCallStore with a file", () => {
     now += 61_000;
     expect(await reopened().find("acme", "3.3")).toBeUndefined();
   });
+
+  it("writes a durable binding at once: a crash right after it keeps it, unlike one written behind", async () => {
+    const where = file();
+    const running = new LocalCallStore({ file: where, flushMs: 60_000 });
+    await running.bindId("acme", "created:+905321112233", '{"id":"L-1"}', { durable: true });
+    await running.bindId("acme", "1.1", "card-1");
+    // the process dies here: no close, no flush; the next start reads the file
+    const restarted = new LocalCallStore({ file: where });
+    expect(await restarted.findId("acme", ["created:+905321112233"])).toBe('{"id":"L-1"}');
+    expect(await restarted.findId("acme", ["1.1"])).toBeUndefined();
+    // bound once: a second record for the number is refused in favour of the first
+    expect(await restarted.bindId("acme", "created:+905321112233", '{"id":"L-2"}', { durable: true })).toBe(
+      '{"id":"L-1"}',
+    );
+    restarted.close();
+    running.close();
+  });
 });

@@ -44,8 +44,8 @@ export class LocalCallStore implements CallStore {
   private readonly callers: LRUCache<string, Caller[]>;
   private readonly claims: LRUCache<string, true>;
   private readonly file: CallFile | undefined;
-  /** Keys changed since the last flush: calls (with their ids and caller), and claims. */
-  private readonly dirty = { calls: new Set<string>(), claims: new Set<string>() };
+  /** Keys changed since the last flush: calls (with their ids and caller), claims, and durable ids. */
+  private readonly dirty = { calls: new Set<string>(), claims: new Set<string>(), ids: new Set<string>() };
   private readonly flushMs: number;
   private flushing: NodeJS.Timeout | undefined;
   private readonly sweeper: NodeJS.Timeout | undefined;
@@ -115,8 +115,10 @@ export class LocalCallStore implements CallStore {
       if (caller) row("callers", this.callers, `${tenant}\u0000${caller}`, JSON.stringify);
     }
     for (const key of this.dirty.claims) row("claims", this.claims, key, () => "1");
+    for (const key of this.dirty.ids) row("ids", this.ids, key, String);
     this.dirty.calls.clear();
     this.dirty.claims.clear();
+    this.dirty.ids.clear();
     if (rows.length > 0) this.file.write(rows);
   }
 
@@ -180,10 +182,14 @@ export class LocalCallStore implements CallStore {
     this.changed("calls", key);
   }
 
-  async bindId(tenant: string, pbxId: string, cardId: string): Promise<string> {
+  async bindId(tenant: string, pbxId: string, cardId: string, options?: { durable?: boolean }): Promise<string> {
     const key = `${tenant}\u0000${pbxId}`;
     const bound = this.ids.get(key) ?? cardId;
     this.ids.set(key, bound);
+    if (options?.durable && this.file) {
+      this.dirty.ids.add(key);
+      this.flush(); // now, not within flushMs: a crash must not forget what the CRM was made to hold
+    }
     return bound;
   }
 

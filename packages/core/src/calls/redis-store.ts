@@ -123,6 +123,7 @@ export class RedisCallStore implements CallStore {
       .then(failed);
   }
 
+  /** Redis keeps every binding as it is written (`durable` asks nothing more of it). */
   async bindId(tenant: string, pbxId: string, cardId: string): Promise<string> {
     return String(await this.client.eval(BIND, 1, this.key(tenant, "id", pbxId), cardId, this.ttl));
   }

@@ -61,8 +61,11 @@ export interface CallStore {
   addEvent(tenant: string, cardId: string, event: PbxCallEvent): Promise<void>;
   /** Appends a delivery's outcome to the call (the oldest go past `MAX_EVENTS`). */
   addDelivery(tenant: string, cardId: string, delivery: Delivery): Promise<void>;
-  /** Binds a PBX id to a call unless it is bound already; returns the call it is bound to. */
-  bindId(tenant: string, pbxId: string, cardId: string): Promise<string>;
+  /**
+   * Binds a PBX id to a call unless it is bound already; returns the call it is bound to. `durable`: kept
+   * across a restart at once, even where the store writes behind (a record made in the CRM for it).
+   */
+  bindId(tenant: string, pbxId: string, cardId: string, options?: { durable?: boolean }): Promise<string>;
   /** The call the first of these ids that is bound belongs to. */
   findId(tenant: string, pbxIds: readonly string[]): Promise<string | undefined>;
   /** Notes that a call of this caller began at `at`, started by the hub's routing answer or by an event. */

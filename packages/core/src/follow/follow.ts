@@ -225,7 +225,7 @@ export class CallFollow {
       noted("sent", `record ${written.id}${link}${written.created ? "" : " (written before)"}`);
     } catch (error) {
       // a statement or field the CRM refuses will not pass on a retry: dead at once, for an operator
-      const permanent = isCrmError(error) && error.kind === "bad_config";
+      const permanent = error instanceof PermanentFailure || (isCrmError(error) && error.kind === "bad_config");
       const message = error instanceof Error ? error.message : String(error);
       metrics.callLog(job.tenant, permanent ? "failed" : "retried");
       noted(permanent ? "failed" : "retrying", message);
@@ -253,7 +253,7 @@ export class CallFollow {
     if (!(await store.claim(id, lock, 60_000))) throw new Error("another try is creating this caller's record");
     try {
       const created = await create.call(tenant.adapter, caller, { signal, log: this.options.log });
-      return JSON.parse(await store.bindId(id, key, JSON.stringify(created))) as Contact;
+      return JSON.parse(await store.bindId(id, key, JSON.stringify(created), { durable: true })) as Contact;
     } finally {
       await store.release(id, lock);
     }

@@ -142,17 +142,23 @@ export class SqliteOutbox implements Outbox {
            last_error = NULL, finished_at = NULL
          WHERE outbox_jobs.state = 'done' AND outbox_jobs.finished_at < @expired`,
       ),
+      // one query per state, each an index range in run_at order (a query over both sorts every due job);
       // never this process's own running jobs, even were a lease to run out while its handler still runs
-      due: db.prepare<{ kind: string; now: number; limit: number; owner: string }, JobRow>(
-        `SELECT * FROM outbox_jobs WHERE kind = @kind AND state IN ('queued', 'running') AND run_at <= @now
-         AND (state = 'queued' OR lease_owner IS NOT @owner) ORDER BY run_at LIMIT @limit`,
+      due: db.prepare<{ kind: string; now: number; limit: number }, JobRow>(
+        "SELECT * FROM outbox_jobs WHERE kind = @kind AND state = 'queued' AND run_at <= @now ORDER BY run_at LIMIT @limit",
+      ),
+      lapsed: db.prepare<{ kind: string; now: number; limit: number; owner: string }, JobRow>(
+        `SELECT * FROM outbox_jobs WHERE kind = @kind AND state = 'running' AND run_at <= @now
+         AND lease_owner IS NOT @owner ORDER BY run_at LIMIT @limit`,
       ),
       claim: db.prepare(
         "UPDATE outbox_jobs SET state = 'running', attempts = attempts + 1, lease_owner = @owner, run_at = @until WHERE id = @id",
       ),
+      // MIN per state, so each reads one end of an index range, not every queued job
       next: db.prepare<{ kind: string; owner: string }, { at: number | null }>(
-        `SELECT MIN(run_at) AS at FROM outbox_jobs WHERE kind = @kind
-         AND (state = 'queued' OR (state = 'running' AND lease_owner IS NOT @owner))`,
+        `SELECT MIN(at) AS at FROM (
+           SELECT MIN(run_at) AS at FROM outbox_jobs WHERE kind = @kind AND state = 'queued'
+           UNION ALL SELECT MIN(run_at) FROM outbox_jobs WHERE kind = @kind AND state = 'running' AND lease_owner IS NOT @owner)`,
       ),
       renew: db.prepare("UPDATE outbox_jobs SET run_at = @until WHERE lease_owner = @owner AND state = 'running'"),
       // payload cleared: a done job is kept only for its id
@@ -368,7 +374,11 @@ export class SqliteOutbox implements Outbox {
     const claimed = this.db
       .transaction((): JobRow[] => {
         const rows: JobRow[] = [];
-        for (const row of this.sql.due.all({ kind, now, limit: free, owner: this.owner })) {
+        const args = { kind, now, limit: free, owner: this.owner };
+        const due = [...this.sql.lapsed.all(args), ...this.sql.due.all(args)]
+          .sort((a, b) => a.run_at - b.run_at)
+          .slice(0, free);
+        for (const row of due) {
           if (row.state === "running") {
             // its lease ran out: the process running it stopped (or hung) mid-run
             this.log?.warn(
