@@ -1,6 +1,14 @@
 import { defineConfig } from "vitest/config";
 
+// Tests run the TypeScript sources: the packages' exports point at their build unless this condition is set
+// (the build is what a child process, the CLI or an installed hub runs)
+const SOURCE = "@santral-hub/source";
+/** Vite's own default conditions for code that runs on the server, which `conditions` replaces. */
+const SERVER = ["module", "node", "development|production"];
+
 export default defineConfig({
+  resolve: { conditions: [SOURCE, ...SERVER] },
+  ssr: { resolve: { conditions: [SOURCE, ...SERVER], externalConditions: [SOURCE] } },
   test: {
     include: [
       "packages/*/src/**/*.test.ts",
@@ -8,6 +16,9 @@ export default defineConfig({
       "plugins/*/test/**/*.test.ts",
       "test/**/*.test.ts",
     ],
+    // and so does a package the test process loads itself, as the hub loads its plugins
+    execArgv: [`--conditions=${SOURCE}`],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // CI counts passed/failed/skipped from this report (.ci/run prints the summary line).

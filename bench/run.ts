@@ -97,7 +97,7 @@ async function start(script: string, env: Record<string, string> = {}): Promise<
   const port = await freePort();
   const child = fork(path.join(import.meta.dirname, script), [], {
     env: { ...process.env, LOG_LEVEL: "info", ...env, PORT: String(port) },
-    execArgv: ["--import", "tsx"],
+    // plain Node, as production runs the hub (from its build); tsx is loaded only by a tenant's own .ts plugin
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   children.push(child);
@@ -228,7 +228,7 @@ async function measureInTurns(
   }
 }
 
-const hub = "servers/hub.ts";
+const hub = "servers/hub.js";
 const results: Measured[] = [];
 const checks: string[] = [];
 const check = (ok: boolean) => (ok ? "✓" : "✗");
@@ -247,8 +247,8 @@ if (only("baselines")) {
     h.cache = { backend: "redis", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" };
   });
   const turns = await measureInTurns([
-    { name: "koa hello (baseline)", script: "servers/koa-hello.ts", env: {}, opts: { path: "/" } },
-    { name: "hand-written webhook (baseline)", script: "servers/webhook.ts", env: {}, opts: { body: VIP } },
+    { name: "koa hello (baseline)", script: "servers/koa-hello.js", env: {}, opts: { path: "/" } },
+    { name: "hand-written webhook (baseline)", script: "servers/webhook.js", env: {}, opts: { body: VIP } },
     { name: "hub: cache hit, memory", script: hub, env: { CONFIG_DIR: memory }, opts: { body: VIP, deadline: 1500 } },
     { name: "hub: cache hit, redis", script: hub, env: { CONFIG_DIR: redis }, opts: { body: VIP, deadline: 1500 } },
     {

@@ -94,6 +94,7 @@ async function hub(extra: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
     signals: false,
     log: createLogger("silent"),
   });
+  await started.hub.ready; // the hub listens while its tenants load
   cleanup.push(() => started.shutdown());
   return started;
 }

@@ -90,6 +90,7 @@ for (const backend of ["memory", "redis"] as const) {
       await writeFile(csv(), `${[HEADER, ...customers].join("\n")}\n`);
       const logger = createLogger("info", { pretty: true, stream: log.stream });
       running = await runHub({ configDir: dir, port: 0, env: {}, signals: false, log: logger });
+      await running.hub.ready; // the hub listens while its tenants load
     });
     afterAll(async () => {
       await running.hub.purge(id).catch(() => 0);

@@ -47,6 +47,7 @@ ${CRM_STEPS}`,
   );
   const env = { HS_TENANT_TOKEN: TOKEN };
   hub = await runHub({ configDir: dir, port: 0, env, signals: false, log: createLogger("silent") });
+  await hub.hub.ready; // the hub listens while its tenants load
 });
 
 afterAll(async () => {

@@ -109,6 +109,7 @@ describe("/healthz, /readyz, and /metrics on a port of its own", () => {
       shop: await demoTenant("shop", TOKEN),
     });
     const running = await runHub({ configDir: own, port: 0, env: {}, signals: false, log: createLogger("silent") });
+    await running.hub.ready; // the hub listens while its tenants load
     try {
       expect(running.metricsUrl).toBe(`http://127.0.0.1:${port}/metrics`);
       const health = await fetch(`${running.url}/healthz`);
@@ -119,6 +120,7 @@ describe("/healthz, /readyz, and /metrics on a port of its own", () => {
         status: "ready",
         tenants: 1,
         broken: 0,
+        loading: 0,
         reloaded: expect.stringMatching(/^20\d\d-/),
         cache: { backend: "memory", healthy: true },
       });
@@ -136,6 +138,7 @@ describe("/healthz, /readyz, and /metrics on a port of its own", () => {
   it("serves /metrics by default on a loopback port of its own, not on the call port", async () => {
     const own = await tempConfig("listen: { host: 0.0.0.0 }\n", { shop: await demoTenant("shop", TOKEN) });
     const running = await runHub({ configDir: own, port: 0, env: {}, signals: false, log: createLogger("silent") });
+    await running.hub.ready; // the hub listens while its tenants load
     try {
       expect(running.hub.config.metrics).toMatchObject({ port: 0, host: "127.0.0.1" }); // 9464 unless port: 0
       expect(running.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
@@ -159,6 +162,7 @@ describe("/healthz, /readyz, and /metrics on a port of its own", () => {
       signals: false,
       log: createLogger("silent"),
     });
+    await busy.hub.ready; // the hub listens while its tenants load
     try {
       const own = await tempConfig(`metrics: { port: ${port} }\n`, { shop: await demoTenant("shop", TOKEN) });
       const second = runHub({ configDir: own, port: 0, env: {}, signals: false, log: createLogger("silent") });
@@ -177,6 +181,7 @@ describe("/healthz, /readyz, and /metrics on a port of its own", () => {
       { shop: await demoTenant("shop", TOKEN) },
     );
     const running = await runHub({ configDir: down, port: 0, env: {}, signals: false, log: createLogger("silent") });
+    await running.hub.ready; // the hub listens while its tenants load
     try {
       const ready = await fetch(`${running.url}/readyz`);
       expect(ready.status).toBe(503);

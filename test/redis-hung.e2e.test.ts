@@ -65,6 +65,7 @@ beforeAll(async () => {
     signals: false,
     log: createLogger("info", { pretty: true, stream }),
   });
+  await hub.hub.ready; // the hub listens while its tenants load
 });
 
 afterAll(async () => {

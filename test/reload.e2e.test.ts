@@ -43,6 +43,7 @@ beforeAll(async () => {
     slow: slowTenant("Eski"),
   });
   running = await runHub({ configDir: dir, port: 0, env: {}, signals: false, log: createLogger("silent") });
+  await running.hub.ready; // the hub listens while its tenants load
 });
 afterAll(async () => {
   await running.shutdown();

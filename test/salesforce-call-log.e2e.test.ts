@@ -64,6 +64,7 @@ ${CRM_STEPS}`,
     SF_HOOK_SECRET: SECRET,
   };
   hub = await runHub({ configDir: dir, port: 0, env, signals: false, log: createLogger("silent") });
+  await hub.hub.ready; // the hub listens while its tenants load
 });
 
 afterAll(async () => {

@@ -73,6 +73,7 @@ describe("shutdown under load", { timeout: 30_000 }, () => {
     });
     const log = createLogger("info", { pretty: true, stream });
     const running = await runHub({ configDir: dir, port: 0, env: {}, signals: false, log });
+    await running.hub.ready; // the hub listens while its tenants load
     return { running, dir, logged: () => logged };
   }
 

@@ -34,6 +34,7 @@ connections: { max: 5000, headersTimeout: ${HEADERS_MS}, requestTimeout: ${REQUE
   dir = await tempConfig(yaml, { shop: await demoTenant("shop", TOKEN) });
   const log = createLogger("info", { pretty: true, stream });
   hub = await runHub({ configDir: dir, port: 0, env: {}, signals: false, log });
+  await hub.hub.ready; // the hub listens while its tenants load
 });
 afterAll(async () => {
   await hub?.shutdown();
@@ -125,6 +126,7 @@ describe("slow clients", () => {
     const yaml = "listen: { host: 127.0.0.1 }\nconnections: { max: 30, headersTimeout: 800, requestTimeout: 800 }\n";
     const small = await tempConfig(yaml, { shop: await demoTenant("shop", TOKEN) });
     const capped = await runHub({ configDir: small, port: 0, env: {}, signals: false, log: createLogger("silent") });
+    await capped.hub.ready; // the hub listens while its tenants load
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     /** A good call on the one kept-alive connection of `agent`. */
     const kept = () =>

@@ -48,7 +48,10 @@ export interface StartedHub {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `santral-hub start` on `configDir`, on free ports (call and metrics); resolves once `/healthz` answers. */
+/**
+ * `santral-hub start` on `configDir`, on free ports (call and metrics); resolves once it has read every tenant
+ * file and started every tenant (`/readyz` says when; the hub answers `/healthz` before that).
+ */
 export async function startCli(
   configDir: string,
   extraArgs: string[] = [],
@@ -72,20 +75,20 @@ export async function startCli(
   const until = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`santral-hub start exited with ${child.exitCode}:\n${output}`);
-    if (
-      await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > until) throw new Error(`santral-hub start did not answer /healthz:\n${output}`);
+    const loaded = await fetch(`${url}/readyz`).then(
+      async (r) => ((await r.json()) as { reloaded: string | null }).reloaded !== null,
+      () => false,
+    );
+    if (loaded) break;
+    if (Date.now() > until) throw new Error(`santral-hub start did not load its tenants:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const metricsUrl = await eventually(
     async () => /"metrics":"([^"]+)"/.exec(output)?.[1],
     "the hub's listening line, with its metrics address",
   );
+  // and the lines of its first pass (a file that did not load is logged before it)
+  await eventually(async () => (output.includes('"msg":"tenants loaded"') ? true : undefined), "its tenants' line");
   return {
     url,
     metricsUrl,

@@ -24,8 +24,11 @@ export function followConfig(opts: { hub?: string; demo?: string; tenants?: Reco
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function startFollowingHub(configDir: string, env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
-  return runHub({ configDir, port: 0, env, signals: false, log: createLogger("silent") });
+/** A hub as `santral-hub start` runs it, in this process; resolves once its tenants have loaded. */
+export async function startFollowingHub(configDir: string, env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
+  const running = await runHub({ configDir, port: 0, env, signals: false, log: createLogger("silent") });
+  await running.hub.ready; // it listens while they load
+  return running;
 }
 
 export interface Delivery {

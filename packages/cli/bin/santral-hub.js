@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The sources are TypeScript: tsx compiles them on the fly, so the CLI needs no build step on Node 20.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/main.ts");
+// Runs the build (`pnpm build`, which `pnpm install` runs too): no TypeScript is compiled at start.
+await import("../dist/main.js");

@@ -1,6 +1,6 @@
 import type { Contact } from "@santral-hub/sdk";
 import type { CallEvent, Decision } from "./call.js";
-import { compiled, type LiveTenant } from "./hub/live-tenant.js";
+import { compiled, type LiveTenant, type PreparedTenant } from "./hub/live-tenant.js";
 import type { Found } from "./lookup/lookup-caller.js";
 import { matchRule, type RuleMatch } from "./rules/decide.js";
 import { renderFor, TemplateRenderError } from "./speech/render.js";
@@ -69,14 +69,14 @@ export function answer(tenant: LiveTenant, step: StepConfig, call: CallEvent, fo
 }
 
 /** True when `result` is one of the dialect's routing targets that route somewhere, so it needs a redirect. */
-function needsRedirect(tenant: LiveTenant, result: string): boolean {
+function needsRedirect(tenant: PreparedTenant, result: string): boolean {
   const target = tenant.config.dialect.targets.get(result);
   return target !== undefined && target.redirect !== null;
 }
 
 /** The step's fallback, rendered; never throws for a template (a failed one answers bare, and says so). */
 export function renderFallback(
-  tenant: LiveTenant,
+  tenant: PreparedTenant,
   step: StepConfig,
   contact: Contact | null,
   call: CallEvent,

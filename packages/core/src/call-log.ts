@@ -46,7 +46,13 @@ function pinoParts(log: HubLogger) {
 /** Whether the call waited on the CRM: not when the cache answered, nor when nothing was asked. */
 function asked(at: CallFacts): boolean {
   const { cache } = at.found;
-  return cache !== "hit" && cache !== "stale" && at.outcome !== "none" && at.outcome !== "throttled";
+  return (
+    cache !== "hit" &&
+    cache !== "stale" &&
+    at.outcome !== "none" &&
+    at.outcome !== "throttled" &&
+    at.outcome !== "loading"
+  );
 }
 
 /**

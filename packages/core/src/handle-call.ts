@@ -4,8 +4,7 @@ import { cacheKey } from "./cache/key.js";
 import type { CallEvent } from "./call.js";
 import { writeCallLine } from "./call-log.js";
 import type { WireReply } from "./dialects/dialect.js";
-import type { Hub } from "./hub/hub.js";
-import type { LiveTenant } from "./hub/live-tenant.js";
+import type { CalledTenant, Hub } from "./hub/hub.js";
 import { readInbound } from "./inbound/body.js";
 import { type Found, freshFound, lookupCaller, notFound, queryFor } from "./lookup/lookup-caller.js";
 import type { CallOutcome } from "./metrics/hub-metrics.js";
@@ -18,13 +17,15 @@ import type { StepConfig } from "./tenants/types.js";
 export async function handleCall(hub: Hub, ctx: Context): Promise<WireReply> {
   const started = performance.now();
   const { fields, format } = await readInbound(ctx, hub.config.limits.body); // 1 inbound
-  const tenant = hub.tenantFor(ctx.params.tenant, fields); // 2 tenant
+  const reached = hub.tenantFor(ctx.params.tenant, fields); // 2 tenant
+  const tenant = reached instanceof Promise ? await reached : reached;
   const { config } = tenant;
   ctx.state.dialect = config.dialect; // a refusal from here on is written in the tenant's dialect
   hub.authenticate(tenant, fields);
   const step = hub.step(tenant, ctx.params.step);
   const call = config.dialect.readCall(fields, format, config.region); // 3 call
-  if (!hub.admit(tenant, started)) return throttled(hub, tenant, step, call, started);
+  if (tenant.loading) return withoutCrm(hub, tenant, step, call, started, "loading");
+  if (!hub.admit(tenant, started)) return withoutCrm(hub, tenant, step, call, started, "throttled");
   const query = queryFor(step.lookup, call);
   const key = query ? cacheKey(config.id, tenant.cacheHash, query) : undefined;
   const found =
@@ -68,11 +69,19 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<WireReply> {
 }
 
 /**
- * A call over its tenant's rate limit: the step's fallback at once, without the CRM or the cache. The caller
- * is still routed (a 429 to the PBX is a caller who is not), and the CRM and the other tenants are spared
- * the surge all the same. Counted in `santral_rate_limited_total` and logged with `outcome: throttled`.
+ * A call answered with the step's fallback at once, without the CRM or the cache: over its tenant's rate
+ * limit (`throttled`: the caller is still routed, as a 429 to the PBX would not, and the CRM and the other
+ * tenants are spared the surge; counted in `santral_rate_limited_total`), or to a tenant whose plugin is
+ * still starting (`loading`). Logged with its outcome.
  */
-function throttled(hub: Hub, tenant: LiveTenant, step: StepConfig, call: CallEvent, started: number): WireReply {
+function withoutCrm(
+  hub: Hub,
+  tenant: CalledTenant,
+  step: StepConfig,
+  call: CallEvent,
+  started: number,
+  outcome: "throttled" | "loading",
+): WireReply {
   const { config } = tenant;
   const speech = { tokenField: config.tokenField, maxLength: config.speech.maxLength };
   const { decision } = renderFallback(tenant, step, null, call, speech); // a failed template answers bare
@@ -80,14 +89,14 @@ function throttled(hub: Hub, tenant: LiveTenant, step: StepConfig, call: CallEve
   writeCallLine(hub.log, call, {
     tenant: config.id,
     step: step.name,
-    outcome: "throttled",
+    outcome,
     found,
     rule: "fallback",
     decision,
     started,
   });
-  hub.metrics.rateLimited(config.id);
-  hub.metrics.call(config.id, step, "throttled", undefined, false, (performance.now() - started) / 1000);
+  if (outcome === "throttled") hub.metrics.rateLimited(config.id);
+  hub.metrics.call(config.id, step, outcome, undefined, false, (performance.now() - started) / 1000);
   hub.follow?.remember(tenant, call, { step, rule: "fallback", decision, found, time: Date.now() });
   return config.dialect.reply(decision);
 }

@@ -1,4 +1,4 @@
-import { RedisStore } from "./cache/redis-store.js";
+import type { RedisStore } from "./cache/redis-store.js";
 import type { Hub } from "./hub/hub.js";
 
 export interface Readiness {
@@ -6,6 +6,8 @@ export interface Readiness {
   /** Tenants answering calls, and tenant files that did not load on the last reload. */
   tenants: number;
   broken: number;
+  /** Tenants read from their files whose plugins are still starting: they answer their fallbacks. */
+  loading: number;
   /** When the tenant files were last read. */
   reloaded: string | null;
   /**
@@ -17,7 +19,8 @@ export interface Readiness {
 }
 
 /**
- * `/readyz`: ready once the config is loaded, while Redis answers where it is configured, and until
+ * `/readyz`: ready once every tenant has loaded (the first pass over the files; till then `loading` counts
+ * the tenants whose plugins are starting, which answer their fallbacks), while Redis answers where it is configured, and until
  * shutdown begins. Counts only: tenant ids and their files' problems go to the log and `/metrics`.
  * Redis down makes the hub unready though calls are still answered (from the CRM): a signal for alerts
  * and rollouts, not for routing (README, Health).
@@ -29,16 +32,21 @@ export function readiness(hub: Hub): Readiness {
     status: "ready",
     tenants: report?.live ?? 0,
     broken: report?.broken.length ?? 0,
+    loading: hub.loading,
     reloaded: report ? report.at.toISOString() : null,
     cache: { backend: store.kind, healthy: store.healthy() },
   };
-  if (store instanceof RedisStore) {
-    const since = store.breaker.since;
-    ready.cache.redis = store.breaker.state;
+  if (store.kind === "redis") {
+    const { breaker } = store as RedisStore;
+    const since = breaker.since;
+    ready.cache.redis = breaker.state;
     if (since) ready.cache.downSince = since.toISOString();
   }
   if (hub.draining) return { ...ready, status: "draining", reason: "shutting down" };
-  if (!report) return { ...ready, status: "unready", reason: "config not loaded yet" };
+  if (!report) {
+    const reason = hub.loading > 0 ? `${hub.loading} tenants still loading` : "tenant files not read yet";
+    return { ...ready, status: "unready", reason };
+  }
   if (report.unreadable && report.live === 0) return { ...ready, status: "unready", reason: report.unreadable };
   if (!ready.cache.healthy) return { ...ready, status: "unready", reason: "redis is not reachable" };
   return ready;

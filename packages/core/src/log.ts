@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { pino } from "pino";
-import pretty from "pino-pretty";
+import type pinoPretty from "pino-pretty";
 
 export type HubLogger = pino.Logger;
 
@@ -19,6 +20,8 @@ export function createLogger(level = process.env.LOG_LEVEL ?? "info", options: L
   const format = process.env.LOG_FORMAT;
   const readable = options.pretty ?? (format === "pretty" || (format !== "json" && process.stdout.isTTY === true));
   if (readable) {
+    // loaded for a terminal only: a hub whose lines go to a collector never reads its 29 modules
+    const pretty = createRequire(import.meta.url)("pino-pretty") as typeof pinoPretty;
     const stream = pretty({
       colorize: options.stream === undefined && process.stdout.isTTY === true,
       singleLine: true,

@@ -43,8 +43,12 @@ export function registerPluginCommands(program: Command, cli: Cli): void {
             ...s.files.map((f) => `  ${f}`),
             "",
             "Next:",
-            s.workspace ? "  pnpm install" : `  cd ${s.dir} && npm install`,
-            `  (cd ${path.relative(cli.io.cwd, s.dir) || "."} && ${s.workspace ? "pnpm exec " : "npx "}vitest run)   # the conformance suite`,
+            ...(s.workspace
+              ? [
+                  "  pnpm install",
+                  `  (cd ${path.relative(cli.io.cwd, s.dir) || "."} && pnpm exec vitest run)   # the conformance suite`,
+                ]
+              : [`  cd ${s.dir} && npm install`, "  npx vitest run   # the conformance suite"]),
             ...(s.workspace ? [`  pnpm add -w ${s.packageName}@workspace:*   # so the hub can load it`] : []),
             `  in a tenant file: crm: { adapter: ${s.adapter}, config: { baseUrl: …, apiToken: … } }`,
             "",

@@ -39,7 +39,7 @@ const ASSETS = {
 } as const;
 
 const assets = Object.entries(ASSETS).map(([name, type]) => {
-  const body = readFileSync(new URL(`./assets/${name}`, import.meta.url));
+  const body = readFileSync(new URL(`../../assets/${name}`, import.meta.url));
   return { name, type, body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` };
 });
 

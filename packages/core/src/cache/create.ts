@@ -2,7 +2,7 @@ import type { Logger } from "@santral-hub/sdk";
 import type { HubConfig } from "../hub/config.js";
 import { LookupCache } from "./lookup-cache.js";
 import { MemoryStore } from "./memory-store.js";
-import { RedisStore } from "./redis-store.js";
+import type { RedisStore } from "./redis-store.js";
 
 /** The cache `hub.yaml` asks for; with Redis, waits briefly for it but starts without it. */
 export async function createCache(config: HubConfig["cache"], log: Logger): Promise<LookupCache> {
@@ -11,6 +11,7 @@ export async function createCache(config: HubConfig["cache"], log: Logger): Prom
   if (backend === "memory") {
     store = new MemoryStore(maxEntries);
   } else {
+    const { RedisStore } = await import("./redis-store.js"); // ioredis, only for a hub that uses it
     store = new RedisStore({
       ...(config.url ? { url: config.url } : {}),
       ...(config.sentinel ? { sentinel: config.sentinel } : {}),

@@ -40,7 +40,7 @@ export async function explainCall(opts: ExplainCallOptions): Promise<CallExplana
   const env = opts.env ?? process.env;
   const tenant = await findTenant(opts.configDir, opts.tenant, env);
   const hub = await loadHubConfig(opts.configDir, env);
-  const opened = openCallStore(hub);
+  const opened = await openCallStore(hub);
   if (!opened) {
     throw new ExplainError("unknown_call", `no calls are kept in ${hub.stateDir} yet: has the hub taken a call?`);
   }

@@ -1,21 +1,17 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "@santral-hub/sdk";
-import type { Cluster, Redis } from "ioredis";
 import { LocalCardBus } from "../agent/bus.js";
 import { DEFAULT_ZONE } from "../agent/recent.js";
-import { RedisCardBus } from "../agent/redis-bus.js";
-import { RedisAgentStore } from "../agent/redis-store.js";
 import { openAgentDatabase } from "../agent/sqlite.js";
 import { SqliteRecentCards } from "../agent/sqlite-recent.js";
 import { SqliteAgentStore } from "../agent/sqlite-store.js";
 import type { AgentStore, CardBus } from "../agent/types.js";
 import { LocalCallStore } from "../calls/local-store.js";
-import { RedisCallStore } from "../calls/redis-store.js";
 import type { CallStore } from "../calls/store.js";
 import type { HubConfig } from "../hub/config.js";
-import { connectRedis } from "../limits/redis-client.js";
-import { type Outbox, RedisOutbox, SqliteOutbox } from "../outbox/index.js";
+import { SqliteOutbox } from "../outbox/sqlite-outbox.js";
+import type { Outbox, RetryPolicy } from "../outbox/types.js";
 
 /** Every key the call's life keeps in Redis starts with this. */
 export const FOLLOW_PREFIX = "santral:";
@@ -32,39 +28,18 @@ export interface FollowBackends {
 
 /**
  * The backends `hub.yaml` asks for: with Redis, shared by every hub node (a card reaches an agent on any
- * node, one outbox queue); on the embedded default, this process's memory and three SQLite files in
- * `state.dir`, which survive a restart.
+ * node, one outbox queue; see redis-backends.ts, loaded only then); on the embedded default, this process's
+ * memory and three SQLite files in `state.dir`, which survive a restart.
  */
-export function openFollowBackends(
+export async function openFollowBackends(
   config: HubConfig,
   log: Logger,
   timeZone: (tenant: string) => string = () => DEFAULT_ZONE,
-): FollowBackends {
-  if (config.cache.backend === "redis") {
-    const client = connectRedis(config.cache, "patient");
-    watchErrors(client, log);
-    const { outbox } = openOutbox(config, log);
-    const bus = new RedisCardBus({ client, prefix: FOLLOW_PREFIX, log });
-    return {
-      kind: "redis",
-      calls: new RedisCallStore({ client, prefix: FOLLOW_PREFIX }),
-      bus,
-      agents: new RedisAgentStore({ client, prefix: FOLLOW_PREFIX }),
-      outbox,
-      async close() {
-        // bullmq waits for a Redis that is away: shutting down does not (a job left running runs again)
-        const patience = client.status === "ready" ? 12_000 : 200;
-        const away = new Promise<"away">((resolve) => setTimeout(() => resolve("away"), patience).unref());
-        if ((await Promise.race([Promise.allSettled([outbox.close(), bus.close()]), away])) === "away") {
-          log.warn({}, "outbox: Redis did not answer at shutdown; not waiting for it");
-        }
-        client.disconnect();
-      },
-    };
-  }
+): Promise<FollowBackends> {
+  if (config.cache.backend === "redis") return (await import("./redis-backends.js")).openRedisBackends(config, log);
   mkdirSync(config.stateDir, { recursive: true });
   const db = openAgentDatabase(path.join(config.stateDir, "agents.sqlite"));
-  const { outbox } = openOutbox(config, log);
+  const { outbox } = await openOutbox(config, log);
   const calls = new LocalCallStore({ file: path.join(config.stateDir, "calls.sqlite") });
   const bus = new LocalCardBus(new SqliteRecentCards(db, { timeZone }), (error) =>
     log.warn({ err: (error as Error).message }, "agent page: a card could not be kept among today's"),
@@ -84,52 +59,21 @@ export function openFollowBackends(
 }
 
 /** Only the agents' links and sessions: for `santral-hub agent link`, beside a running hub. */
-export function openAgentStore(config: HubConfig): { store: AgentStore; close(): Promise<void> } {
-  if (config.cache.backend === "redis") {
-    const client: Redis | Cluster = connectRedis(config.cache, "patient");
-    client.on("error", () => {}); // a command that cannot run rejects: the CLI says so
-    return {
-      store: new RedisAgentStore({ client, prefix: FOLLOW_PREFIX }),
-      close: async () => void (await client.quit()),
-    };
-  }
+export async function openAgentStore(config: HubConfig): Promise<{ store: AgentStore; close(): Promise<void> }> {
+  if (config.cache.backend === "redis") return (await import("./redis-backends.js")).openRedisAgentStore(config);
   mkdirSync(config.stateDir, { recursive: true });
   const db = openAgentDatabase(path.join(config.stateDir, "agents.sqlite"));
   return { store: new SqliteAgentStore(db), close: async () => void db.close() };
-}
-
-/** Redis errors, once per outage: ioredis reconnects by itself, and an unheard error event would crash. */
-function watchErrors(client: Redis | Cluster, log: Logger): void {
-  let down = false;
-  client.on("error", (error: Error) => {
-    if (down) return;
-    down = true;
-    log.warn({ err: error.message }, "calls after the answer: Redis unreachable; retrying");
-  });
-  client.on("ready", () => {
-    down = false;
-  });
-}
-
-/** bullmq's connection, as hub.yaml's `cache:` names the Redis. */
-function outboxConnection(config: HubConfig) {
-  return { url: config.cache.url ?? "redis://127.0.0.1:6379" };
 }
 
 /**
  * Only the calls, for `santral-hub explain --call` beside a running hub; undefined when the embedded hub has
  * kept none yet (its file is missing).
  */
-export function openCallStore(config: HubConfig): { store: CallStore; where: string; close(): void } | undefined {
-  if (config.cache.backend === "redis") {
-    const client: Redis | Cluster = connectRedis(config.cache, "patient");
-    client.on("error", () => {}); // a command that cannot run rejects: the CLI says so
-    return {
-      store: new RedisCallStore({ client, prefix: FOLLOW_PREFIX }),
-      where: "Redis",
-      close: () => client.disconnect(),
-    };
-  }
+export async function openCallStore(
+  config: HubConfig,
+): Promise<{ store: CallStore; where: string; close(): void } | undefined> {
+  if (config.cache.backend === "redis") return (await import("./redis-backends.js")).openRedisCallStore(config);
   const file = path.join(config.stateDir, "calls.sqlite");
   if (!existsSync(file)) return undefined;
   const store = new LocalCallStore({ file });
@@ -137,18 +81,19 @@ export function openCallStore(config: HubConfig): { store: CallStore; where: str
 }
 
 /** The outbox `hub.yaml` asks for: bullmq on the hub's Redis, else the SQLite file in `state.dir`. */
-export function openOutbox(config: HubConfig, log?: Logger): { outbox: Outbox; where: string } {
-  const retry = {
+export async function openOutbox(config: HubConfig, log?: Logger): Promise<{ outbox: Outbox; where: string }> {
+  const retry = retryOf(config);
+  if (config.cache.backend === "redis") return (await import("./redis-backends.js")).openRedisOutbox(config, retry, log);
+  mkdirSync(config.stateDir, { recursive: true });
+  const file = path.join(config.stateDir, "outbox.sqlite");
+  return { outbox: new SqliteOutbox({ file, retry, ...(log ? { log } : {}) }), where: file };
+}
+
+/** hub.yaml's `outbox:` as the outbox's retry policy. */
+export function retryOf(config: HubConfig): Partial<RetryPolicy> {
+  return {
     firstMs: config.outbox.retryFirst,
     maxDelayMs: config.outbox.retryMax,
     giveUpAfterMs: config.outbox.giveUpAfter,
   };
-  if (config.cache.backend === "redis") {
-    const connection = outboxConnection(config);
-    const outbox = new RedisOutbox({ connection, prefix: `${FOLLOW_PREFIX}outbox`, retry, ...(log ? { log } : {}) });
-    return { outbox, where: "Redis" };
-  }
-  mkdirSync(config.stateDir, { recursive: true });
-  const file = path.join(config.stateDir, "outbox.sqlite");
-  return { outbox: new SqliteOutbox({ file, retry, ...(log ? { log } : {}) }), where: file };
 }

@@ -15,7 +15,8 @@ const seen = new Map<string, Set<string>>();
  */
 export async function receiveEvents(hub: Hub, follow: CallFollow, ctx: Context): Promise<void> {
   const arrivedAt = Date.now();
-  const tenant = hub.tenantFor(ctx.params.tenant, {});
+  const reached = hub.tenantFor(ctx.params.tenant, {});
+  const tenant = reached instanceof Promise ? await reached : reached;
   const { config } = tenant;
   ctx.state.dialect = config.dialect;
   const token = ctx.query.token;

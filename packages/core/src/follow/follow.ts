@@ -12,11 +12,11 @@ import { type HistoryOptions, historyOf } from "../calls/history.js";
 import type { Delivery } from "../calls/store.js";
 import { CallTracker, eventKey, type TrackedCall } from "../calls/tracker.js";
 import type { Card, PbxCallEvent, RoutedCall } from "../calls/types.js";
-import type { LiveTenant } from "../hub/live-tenant.js";
+import type { LiveTenant, PreparedTenant } from "../hub/live-tenant.js";
 import { type Found, lookupCaller } from "../lookup/lookup-caller.js";
 import type { HubMetrics } from "../metrics/hub-metrics.js";
 import { DeliveryError, deliver } from "../notify/index.js";
-import { type OutboxJob, PermanentFailure } from "../outbox/index.js";
+import { type OutboxJob, PermanentFailure } from "../outbox/types.js";
 import type { NotifyConfig } from "../tenants/after-schema.js";
 import type { StepConfig } from "../tenants/types.js";
 import type { FollowBackends } from "./backends.js";
@@ -80,10 +80,18 @@ export class CallFollow {
     this.tracker = new CallTracker({ store: backends.calls, windowMs: options.windowMs, skewMs: options.skewMs, log });
     this.bus = backends.bus;
     this.links = options.links;
-    backends.outbox.work("event", (job) => this.takeEvent(job as OutboxJob<EventJob>), { concurrency: 8 });
-    backends.outbox.work("notify", (job) => this.sendNotification(job as OutboxJob<NotifyJob>), { concurrency: 16 });
+  }
+
+  /**
+   * Takes jobs from the outbox: once the tenants have loaded, so the jobs the last run left find theirs
+   * (events are taken into the outbox from the start).
+   */
+  start(): void {
+    const { outbox } = this.options.backends;
+    outbox.work("event", (job) => this.takeEvent(job as OutboxJob<EventJob>), { concurrency: 8 });
+    outbox.work("notify", (job) => this.sendNotification(job as OutboxJob<NotifyJob>), { concurrency: 16 });
     // few at once: a backlog drains steadily beside the calls, never ahead of them
-    backends.outbox.work("calllog", (job) => this.writeCallLog(job as OutboxJob<CallLogJob>), { concurrency: 2 });
+    outbox.work("calllog", (job) => this.writeCallLog(job as OutboxJob<CallLogJob>), { concurrency: 2 });
   }
 
   get outbox() {
@@ -96,7 +104,7 @@ export class CallFollow {
    * caller up once.
    */
   remember(
-    tenant: LiveTenant,
+    tenant: PreparedTenant,
     call: CallEvent,
     at: { step: StepConfig; rule: number | "fallback"; decision: Decision; found: Found; time: number },
   ): void {
@@ -126,7 +134,7 @@ export class CallFollow {
    * Queues a webhook delivery's events durably; resolves once every one is stored (then the PBX may be
    * answered 200). The same event delivered again is queued once.
    */
-  async receive(tenant: LiveTenant, events: PbxCallEvent[]): Promise<void> {
+  async receive(tenant: PreparedTenant, events: PbxCallEvent[]): Promise<void> {
     const id = tenant.config.id;
     await Promise.all(
       events.map(async (event) => {

@@ -18,16 +18,16 @@ import { tokenMatches } from "../tenants/token.js";
 import type { StepConfig } from "../tenants/types.js";
 import { CallRates } from "./call-rate.js";
 import type { HubConfig } from "./config.js";
-import { type LiveTenant, startTenant } from "./live-tenant.js";
+import { type LiveTenant, type LoadingTenant, type PreparedTenant, startTenant } from "./live-tenant.js";
 import { logReload, type ReloadReport, reloadTenants } from "./reload.js";
 import { Retiring } from "./retire.js";
 import { tenantError } from "./tenant-errors.js";
 
 /** The call's life after the answer, on the backends hub.yaml names. */
-function startFollow(hub: Hub, log: HubLogger): CallFollow {
+async function startFollow(hub: Hub, log: HubLogger): Promise<CallFollow> {
   const { config } = hub;
   const timeZone = (id: string) => hub.tenant(id)?.config.timezone ?? DEFAULT_ZONE;
-  const backends = openFollowBackends(config, log, timeZone);
+  const backends = await openFollowBackends(config, log, timeZone);
   const links = new AgentLinks(backends.agents, { sessionTtl: config.agent.sessionTtl });
   const follow = new CallFollow({
     backends,
@@ -43,6 +43,9 @@ function startFollow(hub: Hub, log: HubLogger): CallFollow {
   return follow;
 }
 
+/** The tenant a call reaches: one serving calls, or one whose plugin is still starting. */
+export type CalledTenant = LiveTenant | LoadingTenant;
+
 export interface HubOptions {
   config: HubConfig;
   log: HubLogger;
@@ -56,6 +59,11 @@ export interface HubOptions {
    * hub a server runs, not for one a CLI command starts to answer a single call. Default false.
    */
   follow?: boolean;
+  /**
+   * Resolve once every tenant has loaded (the default), or at once: the tenants then load in the
+   * background, each answering its steps' fallbacks until it is ready (`santral-hub start` listens at once).
+   */
+  wait?: boolean;
 }
 
 /** Every tenant the hub serves, by id and by DID, and how a request finds and proves its tenant. */
@@ -69,8 +77,16 @@ export class Hub {
   draining = false;
   /** A call's life after its answer, when the hub was started with `follow`. */
   follow: CallFollow | undefined;
+  /** Resolves once the first pass over the tenant files has ended: each tenant live or reported broken. */
+  ready: Promise<void> = Promise.resolve();
   private byId = new Map<string, LiveTenant>();
   private byDid = new Map<string, LiveTenant>();
+  /** Tenants read from their files whose plugins are still starting, by id and by DID. */
+  private loadingById = new Map<string, LoadingTenant>();
+  private loadingByDid = new Map<string, LoadingTenant>();
+  /** While the first pass reads the tenant files: a call for a tenant not known yet waits for it. */
+  private reading: Promise<void> | undefined;
+  private closing = false;
   private source: { env: Env; resolveFrom: string[] } = { env: {}, resolveFrom: [] };
   private rates!: CallRates;
   private retiring!: Retiring;
@@ -98,9 +114,13 @@ export class Hub {
     };
     hub.rates = new CallRates(options.config.rateLimit, options.log);
     hub.retiring = new Retiring(options.log);
-    await hub.reload();
-    // after the tenants: jobs left in the outbox by the last run find their tenant
-    if (options.follow) hub.follow = startFollow(hub, options.log);
+    // events are taken into the outbox at once; its jobs run once their tenants are there
+    if (options.follow) hub.follow = await startFollow(hub, options.log);
+    hub.ready = hub.reload().then(() => {
+      options.log.flush(); // with the problems of the files that did not load, for whoever watches the start
+      if (!hub.closing) hub.follow?.start();
+    });
+    if (options.wait !== false) await hub.ready;
     return hub;
   }
 
@@ -110,26 +130,43 @@ export class Hub {
    */
   reload(): Promise<ReloadReport> {
     const first = this.lastReload === undefined;
+    let read = () => {};
+    if (first) this.reading = new Promise((resolve) => (read = resolve));
     const pass = async () => {
-      const next = await reloadTenants(this.byId, {
+      const passStarted = performance.now();
+      const next = await reloadTenants(new Map(this.byId), {
         tenantsDir: this.config.tenantsDir,
         env: this.source.env,
         byDid: this.byDid,
-        start: async (config) => {
+        parsed: (starting) => {
+          for (const tenant of starting) this.expect(tenant);
+          this.reading = undefined;
+          read();
+        },
+        start: async (prepared) => {
           const { resolveFrom } = this.source;
-          const tenant = await startTenant(config, { resolveFrom, log: this.log, limiters: this.limiters });
+          const started = performance.now();
+          const tenant = await startTenant(prepared, { resolveFrom, log: this.log, limiters: this.limiters });
           tenant.adapter = instrumentAdapter(tenant.adapter, tenant.plugin.name, this.metrics);
+          const ms = Math.round(performance.now() - started);
+          this.log.info({ tenant: tenant.config.id, plugin: tenant.plugin.name, ms }, "tenant ready");
+          this.serveNew(tenant);
           return tenant;
         },
+      }).finally(() => {
+        this.reading = undefined;
+        read();
       });
       this.byId = next.byId;
       this.byDid = next.byDid;
+      this.loadingById.clear();
+      this.loadingByDid.clear();
       this.errors.splice(0, this.errors.length, ...next.errors);
       this.retiring.retire(next.retired);
       for (const id of next.report.removed) this.rates.forget(id);
       this.lastReload = next.report;
       this.metrics.reload(next.report.states, next.report.at);
-      logReload(this.log, next, this.logged, first);
+      logReload(this.log, next, this.logged, first ? Math.round(performance.now() - passStarted) : undefined);
       return next.report;
     };
     const run = this.reloading.then(pass, pass);
@@ -137,8 +174,35 @@ export class Hub {
     return run;
   }
 
+  /** A tenant read from its file whose plugin is starting: it answers fallbacks meanwhile, unless it replaces one. */
+  private expect(prepared: PreparedTenant): void {
+    const { id, dids } = prepared.config;
+    if (this.byId.has(id)) return; // a changed file: the tenant in use answers until the new one is ready
+    const loading: LoadingTenant = { ...prepared, loading: true };
+    this.loadingById.set(id, loading);
+    for (const did of dids) if (!this.byDid.has(did)) this.loadingByDid.set(did, loading);
+  }
+
+  /** A new tenant serves as soon as its plugin has started, without waiting for the others of its pass. */
+  private serveNew(tenant: LiveTenant): void {
+    const { id, dids } = tenant.config;
+    if (!this.loadingById.has(id)) return;
+    this.loadingById.delete(id);
+    this.byId.set(id, tenant);
+    for (const did of dids) {
+      if (this.loadingByDid.get(did)?.config.id !== id) continue;
+      this.loadingByDid.delete(did);
+      this.byDid.set(did, tenant);
+    }
+  }
+
+  /** Tenants read from their files whose plugins are still starting. */
+  get loading(): number {
+    return this.loadingById.size;
+  }
+
   /** True when the tenant may make one more call now; past its `rateLimit`, the call gets the step's fallback. */
-  admit(tenant: LiveTenant, now: number): boolean {
+  admit(tenant: CalledTenant, now: number): boolean {
     return this.rates.admit(tenant.config.id, tenant.config.rateLimit, now);
   }
 
@@ -155,25 +219,29 @@ export class Hub {
    * Stage 2: the tenant named in the URL, or (at `/call`) the one owning the called number, as each dialect
    * reads it from the request: a tenant answers only a request in its own dialect.
    */
-  tenantFor(id: string | undefined, fields: Fields): LiveTenant {
-    const tenant = id === undefined ? this.byCalledNumber(fields) : this.byId.get(id);
+  tenantFor(id: string | undefined, fields: Fields): CalledTenant | Promise<CalledTenant> {
+    const tenant = id === undefined ? this.byCalledNumber(fields) : (this.byId.get(id) ?? this.loadingById.get(id));
     if (tenant) return tenant;
+    const { reading } = this;
+    // the hub listens before it has read every tenant file: the call waits for them (a moment), not a 404
+    if (reading) return reading.then(() => this.tenantFor(id, fields));
     if (id !== undefined)
       throw tenantError("unknown_tenant", `no tenant "${id}" on this hub; check the URL in the panel`);
     const called = [...DIALECTS.values()].map((d) => d.terms.called).join(" or ");
     throw tenantError("unknown_did", `no tenant has this called number (${called}) among its dids`);
   }
 
-  private byCalledNumber(fields: Fields): LiveTenant | undefined {
+  private byCalledNumber(fields: Fields): CalledTenant | undefined {
     for (const dialect of DIALECTS.values()) {
-      const tenant = this.byDid.get(normaliseDid(dialect.calledNumber(fields) ?? "") ?? "");
+      const did = normaliseDid(dialect.calledNumber(fields) ?? "") ?? "";
+      const tenant = this.byDid.get(did) ?? this.loadingByDid.get(did);
       if (tenant?.config.dialect === dialect) return tenant;
     }
     return undefined;
   }
 
   /** Stage 2: the request's token, where the tenant's dialect carries it, checked in constant time. */
-  authenticate(tenant: LiveTenant, fields: Fields): void {
+  authenticate(tenant: CalledTenant, fields: Fields): void {
     const { dialect, tokenField } = tenant.config;
     if (!tokenMatches(tenant.tokenBytes, dialect.token(fields, tokenField))) {
       throw tenantError("bad_token", `wrong or missing ${dialect.terms.token(tokenField)}`);
@@ -185,7 +253,7 @@ export class Hub {
     return (id !== undefined ? this.byId.get(id)?.config.dialect : undefined) ?? DEFAULT_DIALECT;
   }
 
-  step(tenant: LiveTenant, name: string | undefined): StepConfig {
+  step(tenant: CalledTenant, name: string | undefined): StepConfig {
     if (name === undefined) return tenant.config.defaultStep;
     const step = tenant.config.steps.get(name);
     if (!step) {
@@ -206,7 +274,9 @@ export class Hub {
   }
 
   async close(): Promise<void> {
-    await this.reloading; // a pass still starting adapters would leave them open
+    this.closing = true;
+    await this.ready.catch(() => undefined); // a pass still starting adapters would leave them open
+    await this.reloading;
     await this.follow?.close(); // its running jobs may still need the adapters and the cache
     await Promise.allSettled([...this.tenants().map((t) => t.adapter.close?.()), this.retiring.closeAll()]);
     await this.cache.store.close();

@@ -10,20 +10,13 @@ import { ConfigError, fromZodError } from "../tenants/errors.js";
 import { tokenBytes } from "../tenants/token.js";
 import type { ReplyConfig, StepConfig, TenantConfig } from "../tenants/types.js";
 
-/** A tenant ready to answer calls: its config, its CRM adapter, its templates compiled. */
-export interface LiveTenant {
+/** What a tenant's file alone gives, before its plugin is loaded: enough to prove a call and answer a fallback. */
+export interface PreparedTenant {
   config: TenantConfig;
-  plugin: Plugin;
-  adapter: CrmAdapter;
   /** The tenant's match policy (`config.match`), as every lookup uses it. */
   policy: MatchPolicy;
   /** The token's bytes, compared in constant time with each call's. */
   tokenBytes: Buffer;
-  /**
-   * Part of every cache key: a change of CRM, of its config, or of the data the adapter loaded
-   * (`CrmAdapter.data`, a CSV's content) never serves the old one's answers.
-   */
-  readonly cacheHash: string;
   replies: Map<ReplyConfig, CompiledReply>;
   /** The card's `card.link` template, compiled; absent when the file has none. */
   cardLink?: Template;
@@ -31,14 +24,47 @@ export interface LiveTenant {
   callLog?: { title: Template; body: Template };
 }
 
+/** A tenant whose plugin is still starting (a CSV being indexed, a CRM login): its calls get the fallback. */
+export interface LoadingTenant extends PreparedTenant {
+  readonly loading: true;
+}
+
+/** A tenant ready to answer calls: its config, its CRM adapter, its templates compiled. */
+export interface LiveTenant extends PreparedTenant {
+  readonly loading?: undefined;
+  plugin: Plugin;
+  adapter: CrmAdapter;
+  /**
+   * Part of every cache key: a change of CRM, of its config, or of the data the adapter loaded
+   * (`CrmAdapter.data`, a CSV's content) never serves the old one's answers.
+   */
+  readonly cacheHash: string;
+}
+
+/** Compiles what the file alone decides; a ConfigError names each template that does not parse. */
+export function prepareTenant(config: TenantConfig): PreparedTenant {
+  return {
+    config,
+    policy: config.match,
+    tokenBytes: tokenBytes(config.token),
+    replies: compileReplies(config),
+    ...(config.card.link ? { cardLink: compileTemplate(config.card.link) } : {}),
+    ...(config.callLog
+      ? { callLog: { title: compileTemplate(config.callLog.title), body: compileTemplate(config.callLog.body) } }
+      : {}),
+  };
+}
+
 /**
  * Builds a tenant from its checked config: loads its plugin, validates the plugin's own config (errors
  * name `crm.config.…` in the tenant file), creates the adapter and compiles every template.
  */
 export async function startTenant(
-  config: TenantConfig,
+  from: TenantConfig | PreparedTenant,
   opts: { resolveFrom: string[]; log: Logger; limiters?: Limiters },
 ): Promise<LiveTenant> {
+  const prepared = "replies" in from ? from : prepareTenant(from);
+  const { config } = prepared;
   const file = config.file;
   let plugin: Plugin;
   try {
@@ -51,7 +77,6 @@ export async function startTenant(
   }
   const parsed = plugin.configSchema.safeParse(config.crm.config);
   if (!parsed.success) throw fromZodError(file, parsed.error, ["crm", "config"]);
-  const replies = compileReplies(config);
   let adapter: CrmAdapter;
   try {
     const { limiters } = opts;
@@ -79,21 +104,13 @@ export async function startTenant(
     const message = `create needs a plugin that creates records for new callers: the ${plugin.name} plugin does not here (sql: crm.config.callLog.createContact); use skip`;
     throw new ConfigError(file, [{ path: "callLog.unknown", message }]);
   }
-  const token = tokenBytes(config.token);
   const configPart = configHash(config.crm.adapter, config.crm.config);
   let version: string | undefined;
   let cacheHash = configPart;
   return {
-    config,
+    ...prepared,
     plugin,
     adapter,
-    policy: config.match,
-    tokenBytes: token,
-    replies,
-    ...(config.card.link ? { cardLink: compileTemplate(config.card.link) } : {}),
-    ...(config.callLog
-      ? { callLog: { title: compileTemplate(config.callLog.title), body: compileTemplate(config.callLog.body) } }
-      : {}),
     // read per call: once a file is replaced, its "not found" answers are under keys no call asks for
     get cacheHash() {
       const now = adapter.data?.().version;
@@ -126,7 +143,7 @@ export function compileReplies(config: TenantConfig): Map<ReplyConfig, CompiledR
 }
 
 /** The compiled form of one of the tenant's replies (every reply is compiled when the tenant starts). */
-export function compiled(tenant: LiveTenant, reply: ReplyConfig): CompiledReply {
+export function compiled(tenant: PreparedTenant, reply: ReplyConfig): CompiledReply {
   const found = tenant.replies.get(reply);
   if (!found) throw new Error(`reply for result "${reply.result}" of tenant "${tenant.config.id}" was not compiled`);
   return found;

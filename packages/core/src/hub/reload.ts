@@ -1,11 +1,12 @@
 import path from "node:path";
 import type { Logger } from "@santral-hub/sdk";
 import type { TenantState } from "../metrics/hub-metrics.js";
+import { pauses } from "../run/pauses.js";
 import type { Env } from "../tenants/env.js";
-import { ConfigError } from "../tenants/errors.js";
+import { asConfigError, ConfigError } from "../tenants/errors.js";
 import { loadTenantDir } from "../tenants/load.js";
 import type { TenantConfig } from "../tenants/types.js";
-import type { LiveTenant } from "./live-tenant.js";
+import { type LiveTenant, type PreparedTenant, prepareTenant } from "./live-tenant.js";
 
 /** What one pass over the tenants directory did: for the log, `/readyz` and the metrics. */
 export interface ReloadReport {
@@ -42,7 +43,9 @@ export async function reloadTenants(
   opts: {
     tenantsDir: string;
     env: Env;
-    start(config: TenantConfig): Promise<LiveTenant>;
+    start(tenant: PreparedTenant): Promise<LiveTenant>;
+    /** Once the files are read: the tenants about to start (new or changed), before any has. */
+    parsed?(starting: PreparedTenant[]): void;
     /** Who answers each DID now (the hub's map); worked out from `current` when not given. */
     byDid?: ReadonlyMap<string, LiveTenant>;
   },
@@ -50,7 +53,8 @@ export async function reloadTenants(
   // the numbers served now stay with their tenants: a file added later cannot take one over
   const servedBefore = new Map(opts.byDid ?? didsOf(current.values()));
   const serving = new Map([...servedBefore].map(([did, t]) => [did, { id: t.config.id, file: t.config.file }]));
-  const { tenants, errors } = await loadTenantDir(opts.tenantsDir, opts.env, serving);
+  const known = new Map([...current.values()].map((t) => [t.config.file, t.config]));
+  const { tenants, errors } = await loadTenantDir(opts.tenantsDir, opts.env, serving, known);
   const report: ReloadReport = {
     at: new Date(),
     live: 0,
@@ -74,17 +78,27 @@ export async function reloadTenants(
   }
   const byId = new Map<string, LiveTenant>();
   const retired: LiveTenant[] = [];
-  // started side by side (a slow CRM login must not hold up the others), then taken in file order
+  // the templates of new and changed files compiled, then their plugins started side by side (a slow CRM
+  // login must not hold up the others), then taken in file order
+  const prepared = new Map<TenantConfig, PreparedTenant | ConfigError>();
+  const pause = pauses();
+  for (const config of tenants) {
+    const old = current.get(config.id);
+    if (old && old.config.fingerprint === config.fingerprint && old.config.file === config.file) continue;
+    await pause();
+    try {
+      prepared.set(config, prepareTenant(config));
+    } catch (error) {
+      prepared.set(config, asConfigError(config.file, error));
+    }
+  }
+  opts.parsed?.([...prepared.values()].filter((p): p is PreparedTenant => !(p instanceof ConfigError)));
   const started = await Promise.all(
     tenants.map(async (config): Promise<LiveTenant | ConfigError> => {
-      const old = current.get(config.id);
-      if (old && old.config.fingerprint === config.fingerprint && old.config.file === config.file) return old;
-      try {
-        return await opts.start(config);
-      } catch (error) {
-        if (error instanceof ConfigError) return error;
-        return new ConfigError(config.file, [{ path: "", message: String(error) }], { cause: error });
-      }
+      const ready = prepared.get(config);
+      if (ready === undefined) return current.get(config.id) as LiveTenant;
+      if (ready instanceof ConfigError) return ready;
+      return opts.start(ready).catch((error: unknown) => asConfigError(config.file, error));
     }),
   );
   for (const [i, config] of tenants.entries()) {
@@ -155,7 +169,13 @@ export function idOf(file: string): string {
  * Logs a pass: every broken file when it first breaks or its problem changes (not again on each pass), and
  * a summary line when anything changed. `seen` carries the problems already logged, by file, across passes.
  */
-export function logReload(log: Logger, reloaded: Reloaded, seen: Map<string, string>, first: boolean): void {
+export function logReload(
+  log: Logger,
+  reloaded: Reloaded,
+  seen: Map<string, string>,
+  /** On the first pass, how long it took (ms). */
+  firstMs: number | undefined,
+): void {
   const { report } = reloaded;
   const now = new Map(reloaded.errors.map((e) => [e.file, e.message]));
   for (const error of reloaded.errors) {
@@ -170,8 +190,8 @@ export function logReload(log: Logger, reloaded: Reloaded, seen: Map<string, str
   for (const [file, message] of now) seen.set(file, message);
   const { added, changed, removed, live } = report;
   const broken = report.broken.length;
-  if (first) {
-    log.info({ tenants: [...reloaded.byId.keys()], broken }, "tenants loaded");
+  if (firstMs !== undefined) {
+    log.info({ tenants: [...reloaded.byId.keys()], broken, ms: firstMs }, "tenants loaded");
   } else if (added.length + changed.length + removed.length + fixed.length > 0 || report.unreadable) {
     log.info({ added, changed, removed, live, broken, fixed: fixed.map(idOf) }, "tenants reloaded");
   }

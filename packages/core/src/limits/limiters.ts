@@ -1,10 +1,9 @@
 import type { Logger, RateLimiter } from "@santral-hub/sdk";
 import { RedisBreaker } from "../cache/redis-breaker.js";
-import { ping, RedisStore } from "../cache/redis-store.js";
+import type { RedisStore } from "../cache/redis-store.js";
 import type { CacheStore } from "../cache/store.js";
 import type { HubConfig } from "../hub/config.js";
-import { connectRedis } from "./redis-client.js";
-import { RedisLimiter } from "./redis-limiter.js";
+import type { RedisLimiter } from "./redis-limiter.js";
 import { SlidingWindow, WINDOW_MS } from "./sliding-window.js";
 
 /** The hub's rate limiters, one budget per name; what `PluginContext.rateLimiter` hands out. */
@@ -57,7 +56,14 @@ export async function createLimiters(
       close: async () => {},
     };
   }
-  const { client, breaker, own } = options.cache instanceof RedisStore ? { ...options.cache, own: false } : connect();
+  // ioredis, only for a hub that uses it
+  const [{ ping }, { connectRedis }, { RedisLimiter }] = await Promise.all([
+    import("../cache/redis-store.js"),
+    import("./redis-client.js"),
+    import("./redis-limiter.js"),
+  ]);
+  const store = options.cache?.kind === "redis" ? (options.cache as RedisStore) : undefined;
+  const { client, breaker, own } = store ? { client: store.client, breaker: store.breaker, own: false } : connect();
   function connect() {
     const client = connectRedis(cache);
     const breaker = new RedisBreaker({

@@ -8,7 +8,7 @@ import { AnswerHistogram, type BucketCounts } from "./answer-times.js";
  * How a call was answered, as far as the CRM goes. `none`: nothing to look up (withheld, or a step without
  * lookup); `throttled`: over the tenant's rate limit, answered the fallback without asking.
  */
-export type CallOutcome = "known" | "unknown" | "ambiguous" | "none" | "failed" | "throttled";
+export type CallOutcome = "known" | "unknown" | "ambiguous" | "none" | "failed" | "throttled" | "loading";
 
 /** What the hub knows of a tenant after a (re)load: serving its file, serving its last good config, or not at all. */
 export type TenantState = "live" | "kept" | "broken";
@@ -17,7 +17,15 @@ export type TenantState = "live" | "kept" | "broken";
 const ANSWER_BUCKETS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5];
 const CRM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5, 10];
 
-const CALL_OUTCOMES: readonly CallOutcome[] = ["known", "unknown", "ambiguous", "none", "failed", "throttled"];
+const CALL_OUTCOMES: readonly CallOutcome[] = [
+  "known",
+  "unknown",
+  "ambiguous",
+  "none",
+  "failed",
+  "throttled",
+  "loading",
+];
 const CACHE_OUTCOMES: readonly CacheOutcome[] = ["hit", "miss", "stale"];
 
 /** A tenant's counts since the last scrape, in plain numbers; the scrape moves them into prom-client. */
@@ -301,7 +309,7 @@ export class HubMetrics {
     const key = `${tenant}\0${step.name}`;
     let meters = this.stepMeters.get(key);
     if (!meters) {
-      const calls = { known: 0, unknown: 0, ambiguous: 0, none: 0, failed: 0, throttled: 0 };
+      const calls = { known: 0, unknown: 0, ambiguous: 0, none: 0, failed: 0, throttled: 0, loading: 0 };
       meters = { tenant: this.tenantMetersOf(tenant), step: step.name, calls };
       this.stepMeters.set(key, meters);
     }

@@ -16,6 +16,13 @@ const loaded = new Map<string, Promise<Plugin>>();
 /** Imports of each local plugin file so far: a retry imports it under a new URL (see `localUrl`). */
 const attempts = new Map<string, number>();
 let hooked = false;
+/**
+ * Whether a `.ts` file imports as it is: the hub runs from its build on a Node that reads no TypeScript, so
+ * tsx is loaded for the first plugin that is a `.ts` file (a tenant's own, or a package exporting its
+ * sources, as `plugin new` writes one), and only then; a test runner that compiles the sources (this
+ * file is `.ts` there) reads it already.
+ */
+let readsTypeScript = import.meta.url.endsWith(".ts");
 
 /**
  * Loads the plugin a tenant names, from the packages installed beside the hub (resolved from each of
@@ -41,7 +48,7 @@ function localUrl(file: string): string {
   if (!hooked) {
     hooked = true;
     try {
-      register("./plugin-hooks.mjs", import.meta.url, { data: { hubUrl: import.meta.url } });
+      register("../../loader/plugin-hooks.mjs", import.meta.url, { data: { hubUrl: import.meta.url } });
     } catch {
       // a runtime without module hooks loads the file as Node would (a package.json beside it then decides)
     }
@@ -73,6 +80,11 @@ async function importPlugin(names: string[], from: string[]): Promise<Plugin> {
     throw new Error(`plugin package ${tried} is not installed; install it beside the hub (pnpm add ${name})`);
   }
   const local = path.isAbsolute(name);
+  // before the hooks of localUrl, which then see tsx's answers, as when tsx ran the whole process
+  if (/\.[cm]?ts$/.test(resolved) && !readsTypeScript) {
+    readsTypeScript = true;
+    (await import("tsx/esm/api")).register();
+  }
   let mod: { default?: Plugin; plugin?: Plugin };
   try {
     mod = await import(local ? localUrl(resolved) : pathToFileURL(resolved).href);

@@ -48,7 +48,8 @@ export async function runHub(opts: RunOptions): Promise<HubProcess> {
   else if (opts.port === 0 && config.metrics.port === METRICS_PORT) config.metrics.port = 0;
   const log = opts.log ?? createLogger(config.log.level);
   const resolveFrom = opts.resolveFrom ? { resolveFrom: opts.resolveFrom } : {};
-  const hub = await Hub.start({ config, log, env, follow: true, ...resolveFrom });
+  // listens while the tenants load: a call to one still loading gets its step's fallback, not a refusal
+  const hub = await Hub.start({ config, log, env, follow: true, wait: false, ...resolveFrom });
   hub.metrics.collectDefaults();
   const metricsHost = config.metrics.port === "call" ? config.listen.host : config.metrics.host;
   if (config.metrics.token === undefined && !isLoopback(metricsHost)) {

@@ -23,6 +23,12 @@ export class ConfigError extends Error {
 }
 
 /** `config/tenants/acme.yaml: steps.welcome.fallback: …` */
+/** An error met while loading `file`, as a ConfigError naming it (a ConfigError as it is). */
+export function asConfigError(file: string, error: unknown): ConfigError {
+  if (error instanceof ConfigError) return error;
+  return new ConfigError(file, [{ path: "", message: String(error) }], { cause: error });
+}
+
 export function formatIssue(file: string, { path, message }: ConfigIssue): string {
   return [file, path, message].filter((part) => part !== "").join(": ");
 }

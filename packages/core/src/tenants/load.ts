@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument, type ScalarTag } from "yaml";
+import { pauses } from "../run/pauses.js";
 import { literalSecrets } from "./after-schema.js";
 import { settleDids } from "./did.js";
 import { type Env, interpolateEnv, MissingEnvError } from "./env.js";
-import { ConfigError, type ConfigIssue } from "./errors.js";
+import { asConfigError, ConfigError, type ConfigIssue } from "./errors.js";
 import { parseTenant } from "./schema.js";
 import type { TenantConfig } from "./types.js";
 
@@ -72,27 +73,35 @@ export function parseTenantSource(source: string, file: string, env: Env = proce
 
 /** Reads and checks one tenant file; throws a ConfigError naming the file and every bad path. */
 export async function loadTenantFile(file: string, env: Env = process.env): Promise<TenantConfig> {
-  let source: string;
+  return parseRead(await readSource(file), env);
+}
+
+type Read = { file: string; source: string; fingerprint: string } | { file: string; error: ConfigError };
+
+async function readSource(file: string): Promise<Read> {
   try {
-    source = await readFile(file, "utf8");
+    const source = await readFile(file, "utf8");
+    return { file, source, fingerprint: createHash("sha256").update(source).digest("base64url") };
   } catch (error) {
-    throw new ConfigError(file, [{ path: "", message: `cannot read the file: ${(error as Error).message}` }], {
-      cause: error,
-    });
+    const message = `cannot read the file: ${(error as Error).message}`;
+    return { file, error: new ConfigError(file, [{ path: "", message }], { cause: error }) };
   }
-  const tenant = parseTenantSource(source, file, env);
-  tenant.fingerprint = createHash("sha256").update(source).digest("base64url");
+}
+
+function parseRead(read: Read, env: Env): TenantConfig {
+  if ("error" in read) throw read.error;
+  const tenant = parseTenantSource(read.source, read.file, env);
+  tenant.fingerprint = read.fingerprint;
   return tenant;
 }
 
 type Loaded = { file: string; tenant: TenantConfig } | { file: string; error: ConfigError };
 
-async function tryLoad(file: string, env: Env): Promise<Loaded> {
+function tryParse(read: Read, env: Env): Loaded {
   try {
-    return { file, tenant: await loadTenantFile(file, env) };
+    return { file: read.file, tenant: parseRead(read, env) };
   } catch (error) {
-    if (error instanceof ConfigError) return { file, error };
-    return { file, error: new ConfigError(file, [{ path: "", message: String(error) }], { cause: error }) };
+    return { file: read.file, error: asConfigError(read.file, error) };
   }
 }
 
@@ -107,6 +116,8 @@ export async function loadTenantDir(
   env: Env = process.env,
   /** DID → the tenant answering it now (on a reload; empty at start and for `check`). */
   serving: ReadonlyMap<string, { id: string; file: string }> = new Map(),
+  /** The configs in use by file: a file whose text has not changed is not parsed again. */
+  known: ReadonlyMap<string, TenantConfig> = new Map(),
 ): Promise<{ tenants: TenantConfig[]; errors: ConfigError[] }> {
   let names: string[];
   try {
@@ -115,7 +126,19 @@ export async function loadTenantDir(
     const message = `cannot read the tenants directory: ${(error as Error).message}`;
     return { tenants: [], errors: [new ConfigError(dir, [{ path: "", message }], { cause: error })] };
   }
-  const loaded = await Promise.all(names.map((name) => tryLoad(path.join(dir, name), env)));
+  const reads = await Promise.all(names.map((name) => readSource(path.join(dir, name))));
+  // a pass over hundreds of files parses only the changed ones, and lets calls in between them
+  const loaded: Loaded[] = [];
+  const pause = pauses();
+  for (const read of reads) {
+    const same = "fingerprint" in read ? known.get(read.file) : undefined;
+    if (same && "fingerprint" in read && same.fingerprint === read.fingerprint) {
+      loaded.push({ file: read.file, tenant: same });
+      continue;
+    }
+    await pause();
+    loaded.push(tryParse(read, env));
+  }
   const errors: ConfigError[] = [];
   const issues = new Map<string, ConfigIssue[]>();
   const unique: TenantConfig[] = [];

@@ -53,7 +53,7 @@ async function withLinks<T>(opts: Where, work: (links: AgentLinks, hub: HubConfi
   if (![".yaml", ".yml"].some((ext) => existsSync(path.join(hub.tenantsDir, `${opts.tenant}${ext}`)))) {
     throw new ToolError("unknown_tenant", `no tenant "${opts.tenant}": ${hub.tenantsDir} has no ${opts.tenant}.yaml`);
   }
-  const { store, close } = openAgentStore(hub);
+  const { store, close } = await openAgentStore(hub);
   try {
     return await work(new AgentLinks(store, { sessionTtl: hub.agent.sessionTtl }), hub);
   } catch (error) {

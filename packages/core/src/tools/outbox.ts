@@ -42,7 +42,7 @@ async function withOutbox<T>(opts: Where, work: (outbox: Outbox, where: string) 
   if (hub.cache.backend !== "redis" && !existsSync(path.join(hub.stateDir, "outbox.sqlite"))) {
     throw new ToolError("unreachable", `no outbox in ${hub.stateDir} yet: has the hub run with this config?`);
   }
-  const { outbox, where } = openOutbox(hub);
+  const { outbox, where } = await openOutbox(hub);
   try {
     return await work(outbox, where);
   } finally {

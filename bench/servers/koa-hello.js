@@ -1,3 +1,4 @@
+// Plain JavaScript, run by Node as the hub is: no compiler in any server measured.
 // Baseline 1: the bare Koa hello — the ceiling of any Koa app on this machine.
 import Koa from "koa";
 

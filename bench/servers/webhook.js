@@ -8,7 +8,7 @@ const customers = new Map([["05101234567", { name: "A** Y**", extension: "101" }
 const app = new Koa();
 const router = new Router();
 router.post("/t/demo", koaBody(), (ctx) => {
-  const body = ctx.request.body as Record<string, string>;
+  const body = /** @type {Record<string, string>} */ (ctx.request.body);
   const customer = customers.get(body.arayan_no ?? "");
   ctx.body = customer
     ? {
