@@ -83,9 +83,7 @@ describe("a hub whose tenants are still loading", () => {
     expect(await readyz()).toMatchObject({ status: 200, body: { status: "ready", tenants: 2, loading: 0 } });
 
     for (const id of ["late", "quick"]) {
-      expect(logged).toMatch(
-        new RegExp(`INFO: tenant ready \\{"tenant":"${id}","plugin":"(slow|csv)","ms":\\d+\\}`),
-      );
+      expect(logged).toMatch(new RegExp(`INFO: tenant ready \\{"tenant":"${id}","plugin":"(slow|csv)","ms":\\d+\\}`));
     }
     expect(logged).toMatch(/INFO: tenants loaded \{"tenants":\["late","quick"\],"broken":0,"ms":\d+\}/);
     expect(logged).toMatch(/"tenant":"late".*"outcome":"loading"/);

@@ -83,7 +83,8 @@ export async function openCallStore(
 /** The outbox `hub.yaml` asks for: bullmq on the hub's Redis, else the SQLite file in `state.dir`. */
 export async function openOutbox(config: HubConfig, log?: Logger): Promise<{ outbox: Outbox; where: string }> {
   const retry = retryOf(config);
-  if (config.cache.backend === "redis") return (await import("./redis-backends.js")).openRedisOutbox(config, retry, log);
+  if (config.cache.backend === "redis")
+    return (await import("./redis-backends.js")).openRedisOutbox(config, retry, log);
   mkdirSync(config.stateDir, { recursive: true });
   const file = path.join(config.stateDir, "outbox.sqlite");
   return { outbox: new SqliteOutbox({ file, retry, ...(log ? { log } : {}) }), where: file };
