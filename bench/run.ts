@@ -9,6 +9,7 @@ import { outboxReport } from "@santral-hub/core";
 import autocannon from "autocannon";
 import { parse, stringify } from "yaml";
 import { pgExec, seedPostgresContacts } from "./seed-postgres.js";
+import { hubStart, koaStart, manyTenants } from "./startup.js";
 import { xmlCost } from "./xml-cost.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -17,7 +18,19 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = 10;
 /** The groups of cases; `BENCH_ONLY=deadline,surge` runs just those (a quick look at one figure). */
-const GROUPS = ["baselines", "miss", "deadline", "sql", "count", "surge", "xml", "backlog"] as const;
+const GROUPS = [
+  "baselines",
+  "miss",
+  "deadline",
+  "sql",
+  "count",
+  "surge",
+  "xml",
+  "backlog",
+  "csv-load",
+  "startup",
+  "reload",
+] as const;
 const ONLY = new Set(
   (process.env.BENCH_ONLY ?? "")
     .split(",")
@@ -93,7 +106,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a server script in its own process (so it does not share a core with the load generator). */
-async function start(script: string, env: Record<string, string> = {}): Promise<{ url: string; stop(): void }> {
+async function start(
+  script: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; stop(): void }> {
   const port = await freePort();
   const child = fork(path.join(import.meta.dirname, script), [], {
     env: { ...process.env, LOG_LEVEL: "info", ...env, PORT: String(port) },
@@ -105,7 +121,7 @@ async function start(script: string, env: Record<string, string> = {}): Promise<
     child.once("message", () => resolve());
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+  return { url: `http://127.0.0.1:${port}`, child, stop: () => child.kill("SIGTERM") };
 }
 
 async function load(
@@ -524,6 +540,66 @@ if (only("xml")) {
   checks.push(
     `${check(cost.ratio <= 5)} unauthenticated XML: ${cost.ratio.toFixed(2)} × the CPU of JSON (≤ 5): ${cost.xmlMs.toFixed(2)} ms for 64 KiB of ${cost.xmlShape}, ${cost.jsonMs.toFixed(2)} ms for 64 KiB of JSON (${cost.jsonShape})`,
   );
+}
+
+if (only("startup")) {
+  // `santral-hub start` to listening and to every tenant loaded, and its RSS then: the demo tenant alone and
+  // 1,000 tenants on small CSVs, against a bare Koa hello started the same way (medians of three starts)
+  const koa = await koaStart();
+  const demo = await hubStart(path.join(ROOT, "config"));
+  const many = await hubStart(manyTenants(path.join(work, "t1000"), 1000));
+  const row = (name: string, s: { listen: number; ready: number; rss: number }) =>
+    `${name.padEnd(28)} listening ${String(s.listen).padStart(5)} ms  all ready ${String(s.ready).padStart(5)} ms  RSS ${String(s.rss).padStart(4)} MB`;
+  console.log(
+    `\n${row("koa hello (baseline)", koa)}\n${row("hub: the demo tenant", demo)}\n${row("hub: 1,000 tenants", many)}`,
+  );
+  checks.push(
+    `${check(demo.listen < 500 && demo.rss < 80)} the demo tenant alone: listening after ${demo.listen} ms (< 500; ${(demo.listen / koa.listen).toFixed(2)} × a Koa hello's ${koa.listen} ms), RSS ${demo.rss} MB (< 80; Koa hello ${koa.rss} MB)`,
+    `${check(many.listen < 1000 && many.ready < 2000 && many.rss < 200)} 1,000 tenants: listening after ${many.listen} ms (< 1000), every tenant ready after ${many.ready} ms (< 2000), RSS ${many.rss} MB (< 200)`,
+  );
+}
+
+if (only("reload")) {
+  // cache hits on one of 500 tenants, in turns: alone, and while the hub reloads (SIGHUP every 250 ms, one
+  // tenant file changed before each): a reload costs what changed, never a stall of every call
+  const dir = manyTenants(path.join(work, "t500"), 500);
+  const server = await start(hub, { CONFIG_DIR: dir });
+  const changing = path.join(dir, "tenants", "t0001.yaml");
+  const original = readFileSync(changing, "utf8");
+  try {
+    const url = `${server.url}/t/t0000`;
+    const quiet: Measured[] = [];
+    const busy: Measured[] = [];
+    let n = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      quiet.push(await load("hub: 500 tenants", url, { body: VIP, warm: round > 0 }));
+      const timer = setInterval(() => {
+        writeFileSync(changing, original.replace("hoş geldiniz", `hoş geldiniz ${++n}`));
+        server.child.kill("SIGHUP");
+      }, 250);
+      busy.push(await load("hub: 500 tenants, reloading", url, { body: VIP, warm: true }));
+      clearInterval(timer);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const ratios = busy.map((b, i) => b.p99 / (quiet[i]?.p99 ?? b.p99));
+    const p99 = median(ratios);
+    for (const [name, runs] of [
+      ["hub: 500 tenants", quiet],
+      ["hub: 500 tenants, reloading", busy],
+    ] as const) {
+      results.push({
+        name,
+        rps: median(runs.map((m) => m.rps)),
+        p50: median(runs.map((m) => m.p50)),
+        p99: median(runs.map((m) => m.p99)),
+      });
+    }
+    checks.push(
+      `${check(p99 <= 2)} cache hits at 500 tenants while the hub reloads (${n} reloads, one file changed each): p99 ${p99.toFixed(2)} × the same calls without (≤ 2.0); rounds: ${ratios.map((r) => r.toFixed(2)).join(", ")}`,
+    );
+  } finally {
+    server.stop();
+  }
 }
 
 // the report

@@ -13,3 +13,4 @@ const hub = await Hub.start({
 });
 createApp(hub).listen(Number(process.env.PORT), "127.0.0.1", () => process.send?.("ready"));
 process.on("SIGTERM", () => process.exit(0));
+process.on("SIGHUP", () => void hub.reload()); // as `santral-hub start` does

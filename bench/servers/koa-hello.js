@@ -6,4 +6,7 @@ const app = new Koa();
 app.use((ctx) => {
   ctx.body = "hello";
 });
-app.listen(Number(process.env.PORT), "127.0.0.1", () => process.send?.("ready"));
+app.listen(Number(process.env.PORT), "127.0.0.1", () => {
+  process.send?.("ready");
+  if (process.argv.includes("--print")) console.log("listening"); // for the start-up case, timed to this line
+});

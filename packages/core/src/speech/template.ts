@@ -10,6 +10,7 @@ import {
   toValueSync,
   Value,
 } from "liquidjs";
+import { LRUCache } from "lru-cache";
 import { mask } from "./mask.js";
 
 /** What a template can see: plain data about the contact and the call, never functions. */
@@ -281,6 +282,21 @@ function* loops(templates: LiquidTemplate[]): Generator<ForTag> {
 
 /** Parses a template once, when the tenant file loads; a syntax error or a limit names what is wrong. */
 export function compileTemplate(source: string): Template {
+  let template = compiledTemplates.get(source);
+  if (!template) {
+    template = compileOnce(source);
+    compiledTemplates.set(source, template);
+  }
+  return template;
+}
+
+/**
+ * Templates by source: a tenant file's are checked when it is read and compiled again when it starts, and
+ * a reseller's tenants mostly share theirs. A template holds no state of its own, so one serves them all.
+ */
+const compiledTemplates = new LRUCache<string, Template>({ max: 2000 });
+
+function compileOnce(source: string): Template {
   if (!source.includes("{")) return Object.assign(() => source, { contactOnly: true });
   if (source.length > TEMPLATE_LIMITS.length)
     throw new Error(`the template is ${source.length} characters long, over the limit of ${TEMPLATE_LIMITS.length}`);

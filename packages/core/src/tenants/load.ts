@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument, type ScalarTag } from "yaml";
 import { pauses } from "../run/pauses.js";
@@ -76,12 +76,24 @@ export async function loadTenantFile(file: string, env: Env = process.env): Prom
   return parseRead(await readSource(file), env);
 }
 
-type Read = { file: string; source: string; fingerprint: string } | { file: string; error: ConfigError };
+type Read =
+  | { file: string; source: string; fingerprint: string; stat?: string }
+  | { file: string; error: ConfigError }
+  | { file: string; same: TenantConfig };
 
-async function readSource(file: string): Promise<Read> {
+async function readSource(file: string, known?: TenantConfig): Promise<Read> {
   try {
+    // a file whose size and times are those it had when it was read is not read again
+    const info = known ? await stat(file) : undefined;
+    const stamp = info ? `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}` : undefined;
+    if (known && stamp === known.stat) return { file, same: known };
     const source = await readFile(file, "utf8");
-    return { file, source, fingerprint: createHash("sha256").update(source).digest("base64url") };
+    const fingerprint = createHash("sha256").update(source).digest("base64url");
+    if (known && fingerprint === known.fingerprint) {
+      known.stat = stamp; // touched, not changed
+      return { file, same: known };
+    }
+    return { file, source, fingerprint, ...(stamp ? { stat: stamp } : {}) };
   } catch (error) {
     const message = `cannot read the file: ${(error as Error).message}`;
     return { file, error: new ConfigError(file, [{ path: "", message }], { cause: error }) };
@@ -90,8 +102,10 @@ async function readSource(file: string): Promise<Read> {
 
 function parseRead(read: Read, env: Env): TenantConfig {
   if ("error" in read) throw read.error;
+  if ("same" in read) return read.same;
   const tenant = parseTenantSource(read.source, read.file, env);
   tenant.fingerprint = read.fingerprint;
+  if (read.stat) tenant.stat = read.stat;
   return tenant;
 }
 
@@ -116,7 +130,7 @@ export async function loadTenantDir(
   env: Env = process.env,
   /** DID → the tenant answering it now (on a reload; empty at start and for `check`). */
   serving: ReadonlyMap<string, { id: string; file: string }> = new Map(),
-  /** The configs in use by file: a file whose text has not changed is not parsed again. */
+  /** The configs in use by file: a file unchanged since (its stat, else its text) is not parsed again. */
   known: ReadonlyMap<string, TenantConfig> = new Map(),
 ): Promise<{ tenants: TenantConfig[]; errors: ConfigError[] }> {
   let names: string[];
@@ -126,17 +140,13 @@ export async function loadTenantDir(
     const message = `cannot read the tenants directory: ${(error as Error).message}`;
     return { tenants: [], errors: [new ConfigError(dir, [{ path: "", message }], { cause: error })] };
   }
-  const reads = await Promise.all(names.map((name) => readSource(path.join(dir, name))));
+  const files = names.map((name) => path.join(dir, name));
+  const reads = await Promise.all(files.map((file) => readSource(file, known.get(file))));
   // a pass over hundreds of files parses only the changed ones, and lets calls in between them
   const loaded: Loaded[] = [];
   const pause = pauses();
   for (const read of reads) {
-    const same = "fingerprint" in read ? known.get(read.file) : undefined;
-    if (same && "fingerprint" in read && same.fingerprint === read.fingerprint) {
-      loaded.push({ file: read.file, tenant: same });
-      continue;
-    }
-    await pause();
+    if (!("same" in read)) await pause();
     loaded.push(tryParse(read, env));
   }
   const errors: ConfigError[] = [];

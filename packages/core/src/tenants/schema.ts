@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import type { Dialect } from "../dialects/dialect.js";
 import { DEFAULT_DIALECT, DIALECTS, dialectNames } from "../dialects/index.js";
@@ -142,6 +143,8 @@ export type TenantConfig = Omit<TenantFile, "cache" | "deadline" | "match" | "st
   file: string;
   /** A hash of the file's text: a reload restarts only the tenants whose file changed. */
   fingerprint?: string;
+  /** The file's size and times when it was read: a pass reads again only a file whose stat has changed. */
+  stat?: string;
   /** Found and not-found ttls, stale-while-revalidate window, and the hard limit of a background lookup. */
   cache: { ttlMs: number; notFoundTtlMs: number; staleForMs: number; lookupLimitMs: number };
   /** The `match:` block: how one caller is chosen among the records that carry the number. */
@@ -205,13 +208,29 @@ function dialectOf(doc: Record<string, unknown>, file: string): Dialect {
   throw new ConfigError(file, [{ path: "dialect", message }]);
 }
 
+/**
+ * The schema of files with these codes and this dialect, built once: zod compiles a schema on its first
+ * parse, which costs more than the parse itself, and a reseller's tenants mostly share their codes.
+ */
+function schemaFor(codes: readonly string[], dialect: Dialect): ReturnType<typeof tenantSchema> {
+  const key = `${dialect.name}\0${codes.join("\0")}`;
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = tenantSchema(codes, dialect);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
+const schemas = new LRUCache<string, ReturnType<typeof tenantSchema>>({ max: 256 });
+
 /** Validates an interpolated tenant document; throws a ConfigError naming `file` and every bad path. */
 export function parseTenant(raw: unknown, file = ""): TenantConfig {
   const doc = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
   const dialect = dialectOf(doc, file);
   const results = doc.results;
   const codes = results !== null && typeof results === "object" ? Object.keys(results) : [];
-  const parsed = tenantSchema(codes, dialect).safeParse(raw);
+  const parsed = schemaFor(codes, dialect).safeParse(raw);
   if (!parsed.success) throw fromZodError(file, parsed.error);
   return build(parsed.data, file);
 }
