@@ -1,28 +1,20 @@
-import { open } from "node:fs/promises";
 import { CrmError, phonesIn } from "@santral-hub/sdk";
-import iconv from "iconv-lite";
 import { PLUGIN_NAME } from "./name.js";
 import { type CsvColumns, mappedHeaders } from "./schema.js";
 
 const CANDIDATES = [";", ",", "\t", "|"];
 
-/** `delimiter: auto`: the candidate that occurs most often, outside quotes, in the header line. */
-export async function sniffDelimiter(file: string, encoding: string): Promise<string> {
-  const handle = await open(file);
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    const first = iconv.decode(buffer.subarray(0, bytesRead), encoding).split(/\r?\n/, 1)[0] ?? "";
-    const unquoted = first.replace(/"[^"]*"/g, "");
-    let best = ",";
-    let bestCount = 0;
-    for (const c of CANDIDATES) {
-      const count = unquoted.split(c).length - 1;
-      if (count > bestCount) [best, bestCount] = [c, count];
-    }
-    return best;
-  } finally {
-    await handle.close();
+/** `delimiter: auto`: the candidate that occurs most often, outside quotes, in the header line (the first of `head`). */
+export function sniffDelimiter(head: string): string {
+  const first = head.split(/\r?\n/, 1)[0] ?? "";
+  const unquoted = first.replace(/"[^"]*"/g, "");
+  let best = ",";
+  let bestCount = 0;
+  for (const c of CANDIDATES) {
+    const count = unquoted.split(c).length - 1;
+    if (count > bestCount) [best, bestCount] = [c, count];
   }
+  return best;
 }
 
 /**

@@ -1,23 +1,38 @@
 import type { Contact } from "@santral-hub/sdk";
-import { phonesIn } from "@santral-hub/sdk";
 import type { CsvColumns } from "./schema.js";
-
-/** One data row, mapped once at load time: the contact it answers with and the keys it is indexed by. */
-export interface MappedRow {
-  contact: Contact;
-  /** Every number found in its phone cells, as E.164. */
-  numbers: string[];
-  /** Its customer number, digits only. */
-  customerKey?: string;
-  /** Date cells that could not be read, by column path; reported once per load. */
-  badDates: string[];
-}
 
 // "vip" lowercased the Turkish way is "vıp", so dotless ı is folded to i before comparing
 const TRUTHY = new Set(["1", "true", "evet", "e", "yes", "x", "vip"]);
 
 export function isTruthy(cell: string): boolean {
   return TRUTHY.has(cell.trim().toLocaleLowerCase("tr").replace(/ı/g, "i"));
+}
+
+/**
+ * Whether the bytes are a date {@link isoTime} reads, for the common shapes only, without making a string:
+ * `yyyy-mm-dd` and `dd.mm.yyyy` with a month of 01-12 and a day of 01-28 (valid in every month). False
+ * means "ask isoTime", not "not a date".
+ */
+export function plainDate(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 10) return false;
+  let [year, month, day] = [-1, -1, -1];
+  if (b[start + 4] === 0x2d && b[start + 7] === 0x2d) {
+    [year, month, day] = [digitsAt(b, start, 4), digitsAt(b, start + 5, 2), digitsAt(b, start + 8, 2)];
+  } else if (b[start + 2] === 0x2e && b[start + 5] === 0x2e) {
+    [day, month, year] = [digitsAt(b, start, 2), digitsAt(b, start + 3, 2), digitsAt(b, start + 6, 4)];
+  }
+  return year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 28;
+}
+
+/** The number `length` ASCII digits at `at` write, or -1 if they are not all digits. */
+function digitsAt(b: Uint8Array, at: number, length: number): number {
+  let value = 0;
+  for (let p = at; p < at + length; p++) {
+    const d = (b[p] as number) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
 }
 
 /** ISO 8601 as is; `yyyy-mm-dd` as is; Turkish `dd.mm.yyyy[ hh:mm[:ss]]` rewritten to ISO. */
@@ -33,7 +48,12 @@ export function isoTime(cell: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text)) ? text : undefined;
 }
 
-export function mapRow(cells: Record<string, string>, line: number, cols: CsvColumns, source: string, region: string) {
+/**
+ * The contact a row answers with, from its mapped cells (by header name) and the line it starts on. Built
+ * when a lookup hits the row, never at load: a fresh object each time, so a caller that re-cases a name
+ * cannot change what the next call gets.
+ */
+export function contactOf(cells: Record<string, string>, line: number, cols: CsvColumns, source: string): Contact {
   const text = (header: string | undefined) => (header === undefined ? "" : (cells[header] ?? "").trim());
   const set = <K extends keyof Contact>(c: Contact, key: K, value: Contact[K] | "") => {
     if (value !== "" && value !== undefined) c[key] = value as Contact[K];
@@ -70,17 +90,9 @@ export function mapRow(cells: Record<string, string>, line: number, cols: CsvCol
     if (value) contact.fields[key] = value;
   }
 
-  const badDates: string[] = [];
   for (const key of ["updatedAt", "createdAt"] as const) {
-    const raw = text(cols[key]);
-    if (!raw) continue;
-    const iso = isoTime(raw);
+    const iso = isoTime(text(cols[key]));
     if (iso) contact[key] = iso;
-    else badDates.push(`columns.${key}`);
   }
-
-  const row: MappedRow = { contact, numbers: [...new Set(phones.flatMap((p) => phonesIn(p, region)))], badDates };
-  const customerKey = contact.customerNumber?.replace(/\D/g, "");
-  if (customerKey) row.customerKey = customerKey;
-  return row;
+  return contact;
 }

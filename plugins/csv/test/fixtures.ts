@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@santral-hub/sdk";
@@ -91,4 +91,44 @@ export async function openCsv(configDir: string, config: Record<string, unknown>
     byPhone: (raw: string) => adapter.lookup({ phone: parsePhone(raw) ?? undefined }, ctx),
     byCustomer: (customerNumber: string) => adapter.lookup({ customerNumber }, ctx),
   };
+}
+
+/** The mapping that reads {@link writeBigCsv}'s files. */
+export const BIG_COLUMNS = {
+  id: "no",
+  customerNumber: "no",
+  phone: ["telefon", "cep"],
+  name: "ad",
+  fields: { not: "not" },
+};
+
+/** Row i's phone number in a {@link writeBigCsv} file of `base`, as a caller's number. */
+export const bigPhone = (i: number, base = 0) => `0${5_320_000_000 + base + i}`;
+
+/**
+ * Writes a big `;`-separated export: `rows` rows of a customer number, a name, a phone in one of the shapes
+ * exports use, and every tenth row a quoted note with the delimiter and a line break in it. `base` shifts
+ * every number, so two files of different bases share none. Written 10,000 rows at a time: the strings
+ * die young, so the test's own garbage does not pause the event loop it measures.
+ */
+export async function writeBigCsv(file: string, rows: number, base = 0): Promise<void> {
+  const shapes = [
+    (n: string) => n,
+    (n: string) => `${n.slice(0, 4)} ${n.slice(4, 7)} ${n.slice(7, 9)} ${n.slice(9)}`,
+    (n: string) => `+90 (${n.slice(1, 4)}) ${n.slice(4, 7)}-${n.slice(7)}`,
+  ];
+  const handle = await open(file, "w");
+  try {
+    await handle.write("no;ad;telefon;cep;not\n");
+    for (let from = 0; from < rows; from += 10_000) {
+      let chunk = "";
+      for (let i = from; i < Math.min(rows, from + 10_000); i++) {
+        const note = i % 10 === 0 ? `"not; satır ${i}\nikinci satır"` : "";
+        chunk += `${100_000 + base + i};Kişi ${i};${shapes[i % 3]?.(bigPhone(i, base))};;${note}\n`;
+      }
+      await handle.write(chunk);
+    }
+  } finally {
+    await handle.close();
+  }
 }

@@ -108,7 +108,7 @@ async function asking(adapter: CrmAdapter, query: LookupQuery, opts: LookupOptio
   let kept: Contact[];
   try {
     // Under a cache the CRM lookup may outlive the call: it goes on after the deadline, up to the hard
-    // limit, so the next call finds the answer. (Inline arrows: tsx names every named closure per call.)
+    // limit, so the next call finds the answer.
     const pending = cache
       ? cache.lookup
           .get(cache.key, cache.ttls, () => askCrm(adapter, query, opts, found, started))
@@ -201,31 +201,11 @@ function tooMany(adapter: CrmAdapter, returned: Contact[], opts: { log: Logger; 
   return returned.slice(0, MAX_RECORDS);
 }
 
-const choices = new WeakMap<MatchPolicy, WeakMap<Contact[], Choice>>();
-
-/**
- * `choose`, remembered per candidate list: a cache hit brings back the same array (the memory store keeps it,
- * the Redis store reuses what it parsed), and the same candidates under one policy give the same choice.
- */
-function chooseOnce(kept: Contact[], policy: MatchPolicy): Choice {
-  let byList = choices.get(policy);
-  if (!byList) {
-    byList = new WeakMap();
-    choices.set(policy, byList);
-  }
-  let choice = byList.get(kept);
-  if (!choice) {
-    choice = choose(kept, policy);
-    byList.set(kept, choice);
-  }
-  return choice;
-}
-
 /** The last part of stage 4: the match policy picks among the verified candidates. */
 function choosing(found: Found, kept: Contact[], policy: MatchPolicy): Found {
   found.kept = kept;
   const started = performance.now();
-  const choice = chooseOnce(kept, policy);
+  const choice = choose(kept, policy);
   found.timings.choose = performance.now() - started;
   found.choice = choice;
   found.contact = choice.contact;

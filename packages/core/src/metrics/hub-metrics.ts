@@ -50,7 +50,6 @@ interface StepMeters {
  */
 export class HubMetrics {
   readonly registry = new Registry();
-  private readonly steps = new WeakMap<StepConfig, StepMeters>();
   /** Every tenant and step counted, by labels: what a scrape reads. */
   private readonly stepMeters = new Map<string, StepMeters>();
   private readonly tenantMeters = new Map<string, TenantMeters>();
@@ -168,7 +167,7 @@ export class HubMetrics {
     deadline: boolean,
     seconds: number,
   ): void {
-    const meters = this.steps.get(step) ?? this.stepMetersOf(tenant, step);
+    const meters = this.stepMetersOf(tenant, step);
     meters.calls[outcome]++;
     meters.tenant.answer.observe(seconds);
     if (cache) meters.tenant.cache[cache]++;
@@ -313,8 +312,7 @@ export class HubMetrics {
       meters = { tenant: this.tenantMetersOf(tenant), step: step.name, calls };
       this.stepMeters.set(key, meters);
     }
-    this.steps.set(step, meters); // a reloaded tenant's new step config counts on in the same meters
-    return meters;
+    return meters; // by name: a reloaded tenant's new step config counts on in the same meters
   }
 
   private tenantMetersOf(tenant: string): TenantMeters {

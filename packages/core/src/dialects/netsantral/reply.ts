@@ -13,16 +13,9 @@ export type NetsantralReply = {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-// Replies rendered once per contact are shared (frozen) decisions: their wire reply is kept beside them.
-const wire = new WeakMap<Decision, WireReply>();
-
 /** Stage 7: a decision as the JSON text of Netsantral's reply. */
 export function reply(decision: Decision): WireReply {
-  const known = wire.get(decision);
-  if (known !== undefined) return known;
-  const text: WireReply = { type: JSON_TYPE, body: JSON.stringify(writeReply(decision)) };
-  if (Object.isFrozen(decision)) wire.set(decision, text);
-  return text;
+  return { type: JSON_TYPE, body: JSON.stringify(writeReply(decision)) };
 }
 
 /** A decision as Netsantral's reply. */
