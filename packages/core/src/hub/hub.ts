@@ -134,12 +134,16 @@ export class Hub {
     if (first) this.reading = new Promise((resolve) => (read = resolve));
     const pass = async () => {
       const passStarted = performance.now();
+      let checked = false;
+      const startedEarly: LiveTenant[] = [];
       const next = await reloadTenants(new Map(this.byId), {
         tenantsDir: this.config.tenantsDir,
         env: this.source.env,
         byDid: this.byDid,
         parsed: (starting) => {
           for (const tenant of starting) this.expect(tenant);
+          checked = true;
+          for (const tenant of startedEarly) this.serveNew(tenant);
           this.reading = undefined;
           read();
         },
@@ -150,7 +154,9 @@ export class Hub {
           tenant.adapter = instrumentAdapter(tenant.adapter, tenant.plugin.name, this.metrics);
           const ms = Math.round(performance.now() - started);
           this.log.info({ tenant: tenant.config.id, plugin: tenant.plugin.name, ms }, "tenant ready");
-          this.serveNew(tenant);
+          // one ready before every file is checked waits for the checks (its file may yet be refused)
+          if (checked) this.serveNew(tenant);
+          else startedEarly.push(tenant);
           return tenant;
         },
       }).finally(() => {

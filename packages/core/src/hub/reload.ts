@@ -1,7 +1,6 @@
 import path from "node:path";
 import type { Logger } from "@santral-hub/sdk";
 import type { TenantState } from "../metrics/hub-metrics.js";
-import { pauses } from "../run/pauses.js";
 import type { Env } from "../tenants/env.js";
 import { asConfigError, ConfigError } from "../tenants/errors.js";
 import { loadTenantDir } from "../tenants/load.js";
@@ -44,7 +43,10 @@ export async function reloadTenants(
     tenantsDir: string;
     env: Env;
     start(tenant: PreparedTenant): Promise<LiveTenant>;
-    /** Once the files are read: the tenants about to start (new or changed), before any has. */
+    /**
+     * Once the files are read and checked: the tenants starting (new or changed). Their starts began as each
+     * file was read; one that ends before this is called belongs to a file that may yet be refused.
+     */
     parsed?(starting: PreparedTenant[]): void;
     /** Who answers each DID now (the hub's map); worked out from `current` when not given. */
     byDid?: ReadonlyMap<string, LiveTenant>;
@@ -54,7 +56,32 @@ export async function reloadTenants(
   const servedBefore = new Map(opts.byDid ?? didsOf(current.values()));
   const serving = new Map([...servedBefore].map(([did, t]) => [did, { id: t.config.id, file: t.config.file }]));
   const known = new Map([...current.values()].map((t) => [t.config.file, t.config]));
-  const { tenants, errors } = await loadTenantDir(opts.tenantsDir, opts.env, serving, known);
+  // a new or changed file's templates are compiled and its plugin started as soon as the file is read,
+  // side by side (a slow CRM login must not hold up the others), while the next files are read
+  const prepared = new Map<string, PreparedTenant | ConfigError>();
+  const starting = new Map<string, Promise<LiveTenant | ConfigError>>();
+  const begin = (config: TenantConfig) => {
+    const old = current.get(config.id);
+    if (old && old.config.fingerprint === config.fingerprint && old.config.file === config.file) return;
+    try {
+      const ready = prepareTenant(config);
+      prepared.set(config.file, ready);
+      starting.set(
+        config.file,
+        opts.start(ready).catch((error: unknown) => asConfigError(config.file, error)),
+      );
+    } catch (error) {
+      prepared.set(config.file, asConfigError(config.file, error));
+    }
+  };
+  const { tenants, errors } = await loadTenantDir(opts.tenantsDir, opts.env, serving, known, begin);
+  // a file the directory's checks refused (an id or a DID another file has) serves nothing: its start is undone
+  const kept = new Set(tenants.map((t) => t.file));
+  for (const [file, tenant] of starting) {
+    if (kept.has(file)) continue;
+    starting.delete(file);
+    void tenant.then((t) => (t instanceof ConfigError ? undefined : t.adapter.close?.())).catch(() => undefined);
+  }
   const report: ReloadReport = {
     at: new Date(),
     live: 0,
@@ -78,27 +105,18 @@ export async function reloadTenants(
   }
   const byId = new Map<string, LiveTenant>();
   const retired: LiveTenant[] = [];
-  // the templates of new and changed files compiled, then their plugins started side by side (a slow CRM
-  // login must not hold up the others), then taken in file order
-  const prepared = new Map<TenantConfig, PreparedTenant | ConfigError>();
-  const pause = pauses();
-  for (const config of tenants) {
-    const old = current.get(config.id);
-    if (old && old.config.fingerprint === config.fingerprint && old.config.file === config.file) continue;
-    await pause();
-    try {
-      prepared.set(config, prepareTenant(config));
-    } catch (error) {
-      prepared.set(config, asConfigError(config.file, error));
-    }
-  }
-  opts.parsed?.([...prepared.values()].filter((p): p is PreparedTenant => !(p instanceof ConfigError)));
+  const ready = tenants.flatMap((t) => {
+    const p = prepared.get(t.file);
+    return p === undefined || p instanceof ConfigError ? [] : [p];
+  });
+  opts.parsed?.(ready);
+  // then taken in file order
   const started = await Promise.all(
     tenants.map(async (config): Promise<LiveTenant | ConfigError> => {
-      const ready = prepared.get(config);
-      if (ready === undefined) return current.get(config.id) as LiveTenant;
-      if (ready instanceof ConfigError) return ready;
-      return opts.start(ready).catch((error: unknown) => asConfigError(config.file, error));
+      const p = prepared.get(config.file);
+      if (p === undefined) return current.get(config.id) as LiveTenant;
+      if (p instanceof ConfigError) return p;
+      return starting.get(config.file) as Promise<LiveTenant | ConfigError>;
     }),
   );
   for (const [i, config] of tenants.entries()) {

@@ -179,4 +179,35 @@ describe("loadTenantDir", () => {
     expect(tenants).toEqual([]);
     expect(errors[0]?.message).toMatch(/cannot read the tenants directory: ENOENT/);
   });
+
+  it("reads a directory of hundreds of files as it reads a few (their YAML on worker threads), in name order", async () => {
+    for (let i = 0; i < 150; i++)
+      await write(`t${String(i).padStart(3, "0")}.yaml`, yaml(`t${String(i).padStart(3, "0")}`));
+    await write("t050.yaml", `${yaml("t050")}\nsteps: [`); // broken, among the others
+    await write("t075.yaml", yaml("t075").replace("redirect: 05441000000", "redirect: +905441000000"));
+    const { tenants, errors } = await loadTenantDir(dir, env);
+    expect(tenants.map((t) => t.id)).toEqual(
+      Array.from({ length: 150 }, (_, i) => `t${String(i).padStart(3, "0")}`).filter((id) => id !== "t050"),
+    );
+    expect(errors.map((e) => e.file)).toEqual([path.join(dir, "t050.yaml")]);
+    expect(errors[0]?.issues[0]).toMatchObject({
+      message: expect.stringMatching(/^YAML syntax error at line \d+, column \d+: /),
+    });
+    // the digits keep their leading + or 0, as on the event loop
+    const t075 = tenants.find((t) => t.id === "t075");
+    expect(t075?.defaultStep.rules[2]?.reply.redirect).toBe("+905441000000");
+    expect(tenants[0]?.defaultStep.rules[2]?.reply.redirect).toBe("05441000000");
+  });
+
+  it("does not read again a file whose size and times have not changed, and reads one that was rewritten", async () => {
+    const file = await write("acme.yaml", yaml("acme"));
+    const first = await loadTenantDir(dir, env);
+    const known = new Map(first.tenants.map((t) => [t.file, t]));
+    const again = await loadTenantDir(dir, env, new Map(), known);
+    expect(again.tenants[0]).toBe(first.tenants[0]); // the very config in use
+    await write("acme.yaml", yaml("acme").replace("hoş geldiniz", "yeniden hoş geldiniz"));
+    const changed = await loadTenantDir(dir, env, new Map(), known);
+    expect(changed.tenants[0]).not.toBe(first.tenants[0]);
+    expect(changed.tenants[0]?.file).toBe(file);
+  });
 });

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { parseDocument, type ScalarTag } from "yaml";
+import { type FileRead, readTenantFile, readYaml, type YamlRead } from "../../loader/tenant-yaml.mjs";
 import { pauses } from "../run/pauses.js";
 import { literalSecrets } from "./after-schema.js";
 import { settleDids } from "./did.js";
@@ -9,39 +8,26 @@ import { type Env, interpolateEnv, MissingEnvError } from "./env.js";
 import { asConfigError, ConfigError, type ConfigIssue } from "./errors.js";
 import { parseTenant } from "./schema.js";
 import type { TenantConfig } from "./types.js";
+import { readTenantFiles } from "./yaml-pool.js";
 
-// `redirect: 05441000000` and `dids: [+908503030303]` keep their leading 0 or +: YAML would read them as numbers.
-const digitsWithPrefix: ScalarTag = {
-  tag: "tag:santral-hub:digits",
-  default: true,
-  identify: () => false,
-  test: /^(?:0|\+)[0-9]+$/,
-  resolve: (source) => source,
-};
-
-function syntaxError(
-  file: string,
-  error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
-) {
-  const position = error.linePos?.[0];
-  const what = error.message.split(" at line ")[0] ?? error.message;
-  const issue: ConfigIssue = position
-    ? {
-        path: "",
-        message: `YAML syntax error at line ${position.line}, column ${position.col}: ${what}`,
-        line: position.line,
-        column: position.col,
-      }
-    : { path: "", message: `YAML syntax error: ${what}` };
-  return new ConfigError(file, [issue], { cause: error });
+function syntaxError(file: string, syntax: { message: string; line?: number; col?: number }): ConfigError {
+  const { message, line, col } = syntax;
+  const issue: ConfigIssue =
+    line !== undefined && col !== undefined
+      ? { path: "", message: `YAML syntax error at line ${line}, column ${col}: ${message}`, line, column: col }
+      : { path: "", message: `YAML syntax error: ${message}` };
+  return new ConfigError(file, [issue]);
 }
 
 /** Parses the text of a tenant file: YAML, `${env:…}`, schema and cross-checks, every problem at once. */
 export function parseTenantSource(source: string, file: string, env: Env = process.env): TenantConfig {
-  const doc = parseDocument(source, { customTags: (tags) => [digitsWithPrefix, ...tags] });
-  const [syntax] = doc.errors;
-  if (syntax) throw syntaxError(file, syntax);
-  let data: unknown = doc.toJS();
+  return parseTenantYaml(readYaml(source), file, env);
+}
+
+/** A tenant file whose YAML has been read (here, or on a worker thread): the rest of `parseTenantSource`. */
+function parseTenantYaml(yaml: YamlRead, file: string, env: Env): TenantConfig {
+  if ("syntax" in yaml) throw syntaxError(file, yaml.syntax);
+  let data: unknown = yaml.data;
   if (data === null || data === undefined) {
     throw new ConfigError(file, [{ path: "", message: "the file is empty; a tenant needs id, token, crm and steps" }]);
   }
@@ -73,49 +59,37 @@ export function parseTenantSource(source: string, file: string, env: Env = proce
 
 /** Reads and checks one tenant file; throws a ConfigError naming the file and every bad path. */
 export async function loadTenantFile(file: string, env: Env = process.env): Promise<TenantConfig> {
-  return parseRead(await readSource(file), env);
+  return parseRead(file, await readTenantFile(file), undefined, env);
 }
 
-type Read =
-  | { file: string; source: string; fingerprint: string; stat?: string }
-  | { file: string; error: ConfigError }
-  | { file: string; same: TenantConfig };
-
-async function readSource(file: string, known?: TenantConfig): Promise<Read> {
-  try {
-    // a file whose size and times are those it had when it was read is not read again
-    const info = known ? await stat(file) : undefined;
-    const stamp = info ? `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}` : undefined;
-    if (known && stamp === known.stat) return { file, same: known };
-    const source = await readFile(file, "utf8");
-    const fingerprint = createHash("sha256").update(source).digest("base64url");
-    if (known && fingerprint === known.fingerprint) {
-      known.stat = stamp; // touched, not changed
-      return { file, same: known };
-    }
-    return { file, source, fingerprint, ...(stamp ? { stat: stamp } : {}) };
-  } catch (error) {
-    const message = `cannot read the file: ${(error as Error).message}`;
-    return { file, error: new ConfigError(file, [{ path: "", message }], { cause: error }) };
+/** A config from what was read of its file; `stat`: the file's stamp then (see `stampOf`). */
+function parseRead(file: string, read: FileRead, stat: string | undefined, env: Env): TenantConfig {
+  if ("error" in read) {
+    throw new ConfigError(file, [{ path: "", message: `cannot read the file: ${read.error}` }]);
   }
+  const tenant = parseTenantYaml(read.yaml, file, env);
+  tenant.fingerprint = read.fingerprint;
+  if (stat) tenant.stat = stat;
+  return tenant;
 }
 
-function parseRead(read: Read, env: Env): TenantConfig {
-  if ("error" in read) throw read.error;
-  if ("same" in read) return read.same;
-  const tenant = parseTenantSource(read.source, read.file, env);
-  tenant.fingerprint = read.fingerprint;
-  if (read.stat) tenant.stat = read.stat;
-  return tenant;
+/** A file's size and times: a file whose stamp is the one it had when it was read is not read again. */
+async function stampOf(file: string): Promise<string | undefined> {
+  try {
+    const info = await stat(file);
+    return `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`;
+  } catch {
+    return undefined; // then read, and its error reported
+  }
 }
 
 type Loaded = { file: string; tenant: TenantConfig } | { file: string; error: ConfigError };
 
-function tryParse(read: Read, env: Env): Loaded {
+function tryParse(file: string, read: FileRead, stat: string | undefined, env: Env): Loaded {
   try {
-    return { file: read.file, tenant: parseRead(read, env) };
+    return { file, tenant: parseRead(file, read, stat, env) };
   } catch (error) {
-    return { file: read.file, error: asConfigError(read.file, error) };
+    return { file, error: asConfigError(file, error) };
   }
 }
 
@@ -132,6 +106,8 @@ export async function loadTenantDir(
   serving: ReadonlyMap<string, { id: string; file: string }> = new Map(),
   /** The configs in use by file: a file unchanged since (its stat, else its text) is not parsed again. */
   known: ReadonlyMap<string, TenantConfig> = new Map(),
+  /** Called with each config as its file is read, before the checks across files (ids, DIDs). */
+  begin?: (config: TenantConfig) => void,
 ): Promise<{ tenants: TenantConfig[]; errors: ConfigError[] }> {
   let names: string[];
   try {
@@ -141,13 +117,30 @@ export async function loadTenantDir(
     return { tenants: [], errors: [new ConfigError(dir, [{ path: "", message }], { cause: error })] };
   }
   const files = names.map((name) => path.join(dir, name));
-  const reads = await Promise.all(files.map((file) => readSource(file, known.get(file))));
-  // a pass over hundreds of files parses only the changed ones, and lets calls in between them
+  const stamps = await Promise.all(files.map((file) => (known.has(file) ? stampOf(file) : undefined)));
+  // a pass over hundreds of files reads only the changed ones (their YAML on worker threads when there are
+  // many), checks them in name order as they come, and lets calls in between them
+  const changed = files.filter((file, i) => stamps[i] === undefined || stamps[i] !== known.get(file)?.stat);
+  const reading = new Map(readTenantFiles(changed).map((read, i) => [changed[i] as string, read]));
   const loaded: Loaded[] = [];
   const pause = pauses();
-  for (const read of reads) {
-    if (!("same" in read)) await pause();
-    loaded.push(tryParse(read, env));
+  for (const [i, file] of files.entries()) {
+    const same = known.get(file);
+    const read = reading.get(file);
+    if (!read && same) {
+      loaded.push({ file, tenant: same });
+      continue;
+    }
+    const got = await (read ?? readTenantFile(file));
+    if (same && "fingerprint" in got && got.fingerprint === same.fingerprint) {
+      same.stat = stamps[i]; // touched, not changed
+      loaded.push({ file, tenant: same });
+      continue;
+    }
+    await pause();
+    const entry = tryParse(file, got, stamps[i], env);
+    if ("tenant" in entry) begin?.(entry.tenant);
+    loaded.push(entry);
   }
   const errors: ConfigError[] = [];
   const issues = new Map<string, ConfigIssue[]>();
