@@ -1,10 +1,9 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT, run } from "../packages/cli/src/program.js";
-import { type Run, santralHub } from "./helpers/cli.js";
+import { runProcess, santralHub } from "./helpers/cli.js";
 import { REPO } from "./helpers/hub.js";
 
 // `santral-hub plugin new` writes a package that typechecks and passes the conformance suite as it stands.
@@ -13,19 +12,6 @@ import { REPO } from "./helpers/hub.js";
 
 let workspace: string;
 let plugin: string;
-
-/** A process to its end: its exit code and output. */
-function spawnRun(command: string, args: string[], cwd: string): Promise<Run> {
-  const env = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))),
-    NO_COLOR: "1",
-  };
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 beforeAll(async () => {
   workspace = await mkdtemp(path.join(tmpdir(), "santral-plugin-"));
@@ -69,8 +55,12 @@ describe("santral-hub plugin new", { timeout: 180_000 }, () => {
     expect(await readFile(path.join(plugin, "src", "index.ts"), "utf8")).toContain('const PLUGIN_NAME = "acme-crm";');
 
     const [types, conformance] = await Promise.all([
-      spawnRun(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], plugin),
-      spawnRun(process.execPath, [path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--root", plugin], plugin),
+      runProcess(process.execPath, [path.join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], plugin),
+      runProcess(
+        process.execPath,
+        [path.join(REPO, "node_modules/vitest/vitest.mjs"), "run", "--root", plugin],
+        plugin,
+      ),
     ]);
     expect(types.stdout + types.stderr).toBe("");
     expect(types.code).toBe(0);

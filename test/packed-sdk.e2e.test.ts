@@ -1,9 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Run, santralHub } from "./helpers/cli.js";
+import { runProcess, santralHub } from "./helpers/cli.js";
 import { REPO } from "./helpers/hub.js";
 
 // A team's plugin in a repository of its own: `plugin new` outside any workspace, then the sdk installed
@@ -11,21 +10,6 @@ import { REPO } from "./helpers/hub.js";
 
 let dir: string;
 let plugin: string;
-
-/** A process to its end, outside vitest's environment (a child vitest must not think it is a worker). */
-function exec(command: string, args: string[], cwd: string): Promise<Run> {
-  const env = {
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && !k.startsWith("npm_")),
-    ),
-    NO_COLOR: "1",
-  };
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "santral-outside-"));
@@ -35,10 +19,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("the sdk as published", { timeout: 180_000 }, () => {
   it("installs from its packed tarball into a plugin outside the workspace, whose types check and kit passes", async () => {
-    const packed = await exec("pnpm", ["--filter", "@santral-hub/sdk", "pack", "--pack-destination", dir], REPO);
+    const packed = await runProcess("pnpm", ["--filter", "@santral-hub/sdk", "pack", "--pack-destination", dir], REPO);
     expect(packed.code, packed.stderr).toBe(0);
     const tarball = path.join(dir, "santral-hub-sdk-0.1.0.tgz");
-    const listing = await exec("tar", ["tzf", tarball], dir);
+    const listing = await runProcess("tar", ["tzf", tarball], dir);
     const files = listing.stdout.split("\n");
     expect(files).toContain("package/dist/index.js");
     expect(files).toContain("package/dist/testing/index.d.ts");
@@ -53,21 +37,21 @@ describe("the sdk as published", { timeout: 180_000 }, () => {
     await writeFile(manifest, JSON.stringify(pkg, null, 2));
 
     // packages already in the store are taken from it; the registry is asked only for their metadata
-    const installed = await exec("pnpm", ["install", "--prefer-offline", "--ignore-workspace"], plugin);
+    const installed = await runProcess("pnpm", ["install", "--prefer-offline", "--ignore-workspace"], plugin);
     expect(installed.code, installed.stdout + installed.stderr).toBe(0);
     const sdk = await realpath(path.join(plugin, "node_modules", "@santral-hub", "sdk"));
     expect(sdk.startsWith(path.join(plugin, "node_modules"))).toBe(true);
-    const resolved = await exec(
+    const resolved = await runProcess(
       process.execPath,
       ["--input-type=module", "-e", "console.log(import.meta.resolve('@santral-hub/sdk/testing'))"],
       plugin,
     );
     expect(resolved.stdout.trim()).toMatch(/node_modules\/.*\/dist\/testing\/index\.js$/);
 
-    const types = await exec(path.join(plugin, "node_modules", ".bin", "tsc"), ["-p", "."], plugin);
+    const types = await runProcess(path.join(plugin, "node_modules", ".bin", "tsc"), ["-p", "."], plugin);
     expect(types.stdout + types.stderr).toBe("");
     expect(types.code).toBe(0);
-    const kit = await exec(path.join(plugin, "node_modules", ".bin", "vitest"), ["run"], plugin);
+    const kit = await runProcess(path.join(plugin, "node_modules", ".bin", "vitest"), ["run"], plugin);
     expect(kit.code, kit.stdout + kit.stderr).toBe(0);
     expect(kit.stdout).toMatch(/Tests +\d+ passed/);
     expect(kit.stdout).not.toMatch(/failed|skipped/);

@@ -21,6 +21,24 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/**
+ * Any process to its end, outside vitest's environment (a vitest it starts must not think it is a worker,
+ * nor a package manager that it runs in a script of ours).
+ */
+export function runProcess(command: string, args: string[], cwd: string): Promise<Run> {
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && !k.startsWith("npm_")),
+    ),
+    NO_COLOR: "1",
+  };
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
 /** Runs one command to its end. */
 export function santralHub(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve) => {
