@@ -4,7 +4,7 @@ import type { Auth } from "./auth.js";
 import { toCrmError } from "./errors.js";
 import { type Failure, failureOf } from "./failure.js";
 import { PLUGIN_NAME } from "./name.js";
-import { sleep } from "./signals.js";
+import { raceSignal, sleep } from "./signals.js";
 
 export interface RequestOptions {
   auth: Auth;
@@ -51,7 +51,8 @@ export async function send<T>(
     const slot = await quota(o, what, budget, signal, options.background === true);
     const timed = withTimeout(signal, o.requestTimeout);
     try {
-      const answer = await call(token, timed.signal);
+      // raced too: the client cuts the socket on abort, but a request it never settles must still end
+      const answer = await raceSignal(call(token, timed.signal), timed.signal);
       slot.done("answered");
       return answer;
     } catch (error) {
