@@ -18,13 +18,15 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<WireReply> {
   const started = performance.now();
   const { fields, format } = await readInbound(ctx, hub.config.limits.body); // 1 inbound
   const reached = hub.tenantFor(ctx.params.tenant, fields); // 2 tenant
-  const tenant = reached instanceof Promise ? await reached : reached;
-  const { config } = tenant;
+  const called = reached instanceof Promise ? await reached : reached;
+  const { config } = called;
   ctx.state.dialect = config.dialect; // a refusal from here on is written in the tenant's dialect
-  hub.authenticate(tenant, fields);
-  const step = hub.step(tenant, ctx.params.step);
+  hub.authenticate(called, fields);
+  const step = hub.step(called, ctx.params.step);
   const call = config.dialect.readCall(fields, format, config.region); // 3 call
-  if (tenant.loading) return withoutCrm(hub, tenant, step, call, started, "loading");
+  // a tenant still starting may be ready within the step's deadline; else its fallback, at the deadline
+  const tenant = called.loading ? await within(called.live, started + step.deadlineMs) : called;
+  if (!tenant) return withoutCrm(hub, called, step, call, started, "loading");
   if (!hub.admit(tenant, started)) return withoutCrm(hub, tenant, step, call, started, "throttled");
   const query = queryFor(step.lookup, call);
   const key = query ? cacheKey(config.id, tenant.cacheHash, query) : undefined;
@@ -99,6 +101,15 @@ function withoutCrm(
   hub.metrics.call(config.id, step, outcome, undefined, false, (performance.now() - started) / 1000);
   hub.follow?.remember(tenant, call, { step, rule: "fallback", decision, found, time: Date.now() });
   return config.dialect.reply(decision);
+}
+
+/** What `pending` resolves to, or undefined when `until` (a `performance.now()` time) comes first. */
+function within<T>(pending: Promise<T>, until: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, until - performance.now()));
+  });
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }
 
 /** What the lookup came to, for the call's log line and its metrics. */

@@ -84,6 +84,8 @@ export class Hub {
   /** Tenants read from their files whose plugins are still starting, by id and by DID. */
   private loadingById = new Map<string, LoadingTenant>();
   private loadingByDid = new Map<string, LoadingTenant>();
+  /** What resolves each loading tenant's `live`. */
+  private readonly serving = new Map<string, (tenant: LiveTenant | undefined) => void>();
   /** While the first pass reads the tenant files: a call for a tenant not known yet waits for it. */
   private reading: Promise<void> | undefined;
   private closing = false;
@@ -114,12 +116,18 @@ export class Hub {
     };
     hub.rates = new CallRates(options.config.rateLimit, options.log);
     hub.retiring = new Retiring(options.log);
-    // events are taken into the outbox at once; its jobs run once their tenants are there
-    if (options.follow) hub.follow = await startFollow(hub, options.log);
+    // the tenants first, loading while the rest starts
     hub.ready = hub.reload().then(() => {
       options.log.flush(); // with the problems of the files that did not load, for whoever watches the start
-      if (!hub.closing) hub.follow?.start();
     });
+    if (options.follow) {
+      // events are taken into the outbox at once; its jobs run once their tenants are there
+      const follow = await startFollow(hub, options.log);
+      hub.follow = follow;
+      hub.ready = hub.ready.then(() => {
+        if (!hub.closing) follow.start();
+      });
+    }
     if (options.wait !== false) await hub.ready;
     return hub;
   }
@@ -167,6 +175,8 @@ export class Hub {
       this.byDid = next.byDid;
       this.loadingById.clear();
       this.loadingByDid.clear();
+      for (const serve of this.serving.values()) serve(undefined); // did not start: the calls waiting answer
+      this.serving.clear();
       this.errors.splice(0, this.errors.length, ...next.errors);
       this.retiring.retire(next.retired);
       for (const id of next.report.removed) this.rates.forget(id);
@@ -184,7 +194,10 @@ export class Hub {
   private expect(prepared: PreparedTenant): void {
     const { id, dids } = prepared.config;
     if (this.byId.has(id)) return; // a changed file: the tenant in use answers until the new one is ready
-    const loading: LoadingTenant = { ...prepared, loading: true };
+    let serve: (tenant: LiveTenant | undefined) => void = () => {};
+    const live = new Promise<LiveTenant | undefined>((resolve) => (serve = resolve));
+    const loading: LoadingTenant = { ...prepared, loading: true, live };
+    this.serving.set(id, serve);
     this.loadingById.set(id, loading);
     for (const did of dids) if (!this.byDid.has(did)) this.loadingByDid.set(did, loading);
   }
@@ -195,6 +208,8 @@ export class Hub {
     if (!this.loadingById.has(id)) return;
     this.loadingById.delete(id);
     this.byId.set(id, tenant);
+    this.serving.get(id)?.(tenant);
+    this.serving.delete(id);
     for (const did of dids) {
       if (this.loadingByDid.get(did)?.config.id !== id) continue;
       this.loadingByDid.delete(did);

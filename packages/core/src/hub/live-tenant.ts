@@ -24,9 +24,14 @@ export interface PreparedTenant {
   callLog?: { title: Template; body: Template };
 }
 
-/** A tenant whose plugin is still starting (a CSV being indexed, a CRM login): its calls get the fallback. */
+/**
+ * A tenant whose plugin is still starting (a CSV being indexed, a CRM login): a call waits for it within
+ * its step's deadline, then gets the fallback.
+ */
 export interface LoadingTenant extends PreparedTenant {
   readonly loading: true;
+  /** The tenant once it serves; undefined if it did not start. */
+  readonly live: Promise<LiveTenant | undefined>;
 }
 
 /** A tenant ready to answer calls: its config, its CRM adapter, its templates compiled. */
