@@ -131,7 +131,7 @@ export async function loadTenantDir(
       loaded.push({ file, tenant: same });
       continue;
     }
-    const got = await (read ?? readTenantFile(file));
+    const got = await (read ? read() : readTenantFile(file));
     if (same && "fingerprint" in got && got.fingerprint === same.fingerprint) {
       same.stat = stamps[i]; // touched, not changed
       loaded.push({ file, tenant: same });

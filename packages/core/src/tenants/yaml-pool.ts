@@ -8,17 +8,22 @@ const POOL_FROM = 64;
 const MOST_THREADS = 4;
 
 /**
- * Reads tenant files (their text hashed, their YAML parsed), the answers in the order of `files`: on
- * worker threads, one per core but the event loop's, when there are many, so that parsing hundreds of
- * files (most of what a tenant costs to load) runs beside the calls and the tenants already starting.
- * A worker that fails leaves its files to the event loop.
+ * Reads tenant files (their text hashed, their YAML parsed), in the order of `files`: a few on the event
+ * loop, each when asked; many on worker threads (one per core but the event loop's), as soon as a worker
+ * can, so that parsing hundreds of files (most of what a tenant costs to load) runs beside the calls and
+ * the tenants already starting. A worker that fails leaves its files to the event loop.
  */
-export function readTenantFiles(files: readonly string[]): Promise<FileRead>[] {
+export function readTenantFiles(files: readonly string[]): (() => Promise<FileRead>)[] {
   const threads = Math.min(MOST_THREADS, availableParallelism() - 1);
-  if (files.length < POOL_FROM || threads < 1) return files.map((file) => readTenantFile(file));
+  // on the event loop, a file is read when its turn comes, not all at once: the calls go on in between
+  const here = (file: string) => () => readTenantFile(file);
+  if (files.length < POOL_FROM || threads < 1) return files.map(here);
   const script = new URL("../../loader/tenant-yaml.mjs", import.meta.url);
   const waiting = new Map<number, { file: string; resolve: (read: FileRead) => void }>();
-  const reads = files.map((file, id) => new Promise<FileRead>((resolve) => waiting.set(id, { file, resolve })));
+  const reads = files.map((file, id) => {
+    const read = new Promise<FileRead>((resolve) => waiting.set(id, { file, resolve }));
+    return () => read;
+  });
   for (let k = 0; k < threads; k++) {
     const mine = new Set<number>();
     for (let id = k; id < files.length; id += threads) mine.add(id);
