@@ -6,7 +6,7 @@ import { writeCallLine } from "./call-log.js";
 import type { WireReply } from "./dialects/dialect.js";
 import type { CalledTenant, Hub } from "./hub/hub.js";
 import { readInbound } from "./inbound/body.js";
-import { type Found, freshFound, lookupCaller, notFound, queryFor } from "./lookup/lookup-caller.js";
+import { type Found, freshFound, lookupCaller, notFound, queryFor, withDeadline } from "./lookup/lookup-caller.js";
 import type { CallOutcome } from "./metrics/hub-metrics.js";
 import type { StepConfig } from "./tenants/types.js";
 
@@ -25,7 +25,8 @@ export async function handleCall(hub: Hub, ctx: Context): Promise<WireReply> {
   const step = hub.step(called, ctx.params.step);
   const call = config.dialect.readCall(fields, format, config.region); // 3 call
   // a tenant still starting may be ready within the step's deadline; else its fallback, at the deadline
-  const tenant = called.loading ? await within(called.live, started + step.deadlineMs) : called;
+  const due = started + step.deadlineMs;
+  const tenant = called.loading ? await withDeadline(called.live, due).catch(() => undefined) : called;
   if (!tenant) return withoutCrm(hub, called, step, call, started, "loading");
   if (!hub.admit(tenant, started)) return withoutCrm(hub, tenant, step, call, started, "throttled");
   const query = queryFor(step.lookup, call);
@@ -101,15 +102,6 @@ function withoutCrm(
   hub.metrics.call(config.id, step, outcome, undefined, false, (performance.now() - started) / 1000);
   hub.follow?.remember(tenant, call, { step, rule: "fallback", decision, found, time: Date.now() });
   return config.dialect.reply(decision);
-}
-
-/** What `pending` resolves to, or undefined when `until` (a `performance.now()` time) comes first. */
-function within<T>(pending: Promise<T>, until: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, until - performance.now()));
-  });
-  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }
 
 /** What the lookup came to, for the call's log line and its metrics. */

@@ -61,7 +61,8 @@ export interface HubOptions {
   follow?: boolean;
   /**
    * Resolve once every tenant has loaded (the default), or at once: the tenants then load in the
-   * background, each answering its steps' fallbacks until it is ready (`santral-hub start` listens at once).
+   * background, and a call to one still starting waits for it within its step's deadline, then gets the
+   * fallback (`santral-hub start` listens at once).
    */
   wait?: boolean;
 }
@@ -271,7 +272,8 @@ export class Hub {
 
   /** The dialect a refused request is answered in: its tenant's when the URL names one, else the default. */
   dialectFor(id: string | undefined): Dialect {
-    return (id !== undefined ? this.byId.get(id)?.config.dialect : undefined) ?? DEFAULT_DIALECT;
+    const tenant = id !== undefined ? (this.byId.get(id) ?? this.loadingById.get(id)) : undefined;
+    return tenant?.config.dialect ?? DEFAULT_DIALECT;
   }
 
   step(tenant: CalledTenant, name: string | undefined): StepConfig {

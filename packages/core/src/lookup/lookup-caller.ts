@@ -223,7 +223,7 @@ const DEADLINE = new DOMException("no answer by the deadline", "TimeoutError");
  * on, and its late end, answer or failure, is dropped quietly (nor is a failure cached). One promise and one
  * timer a call (the timer given its argument rather than a closure); the error is the one shared DEADLINE.
  */
-function withDeadline<T>(pending: Promise<T>, due: number): Promise<T> {
+export function withDeadline<T>(pending: Promise<T>, due: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     // whole milliseconds: Node groups timers in one list per duration, and calls of one deadline share a few
     const timer = setTimeout(reject, Math.max(0, Math.round(due - performance.now())), DEADLINE);

@@ -117,7 +117,7 @@ export async function loadTenantDir(
     return { tenants: [], errors: [new ConfigError(dir, [{ path: "", message }], { cause: error })] };
   }
   const files = names.map((name) => path.join(dir, name));
-  const stamps = await Promise.all(files.map((file) => (known.has(file) ? stampOf(file) : undefined)));
+  const stamps = await Promise.all(files.map(stampOf));
   // a pass over hundreds of files reads only the changed ones (their YAML on worker threads when there are
   // many), checks them in name order as they come, and lets calls in between them
   const changed = files.filter((file, i) => stamps[i] === undefined || stamps[i] !== known.get(file)?.stat);
@@ -127,11 +127,11 @@ export async function loadTenantDir(
   for (const [i, file] of files.entries()) {
     const same = known.get(file);
     const read = reading.get(file);
-    if (!read && same) {
-      loaded.push({ file, tenant: same });
+    if (!read) {
+      loaded.push({ file, tenant: same as TenantConfig }); // unchanged: its stamp is the one it was read with
       continue;
     }
-    const got = await (read ? read() : readTenantFile(file));
+    const got = await read();
     if (same && "fingerprint" in got && got.fingerprint === same.fingerprint) {
       same.stat = stamps[i]; // touched, not changed
       loaded.push({ file, tenant: same });
